@@ -1,0 +1,51 @@
+"""webtensor: deeplearn.js's tensors, ops, tidy, gradients and optimizers in Python, on WebGL2
+in the browser (through Pyodide) or on NumPy anywhere."""
+import asyncio
+import sys
+
+from . import losses, train
+from .autograd import custom_grad, grad, grads, value_and_grad, value_and_grads, variable_grads
+from .backends import list_backends, register_backend
+from .engine import ENGINE
+from .memory import dispose, keep, memory, tidy
+from .ops import *  # noqa: F401,F403
+from .ops import creation as _creation
+from .tensor import Scalar, Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D
+from .variable import Variable, variable
+
+__version__ = "0.1.0"
+float32, int32, bool_ = "float32", "int32", "bool"
+
+
+def set_backend(name):
+    """Make `name` ("webgl" or "cpu") the backend for new ops. Tensors move on first use."""
+    return ENGINE.set_backend(name)
+
+
+def get_backend():
+    """The name of the active backend (choosing the default first if none is set)."""
+    ENGINE.ensure_backend()
+    return ENGINE.backend_name
+
+
+def backend():
+    return ENGINE.ensure_backend()
+
+
+async def ready():
+    """Wait until the backend is initialized."""
+    ENGINE.ensure_backend()
+
+
+async def next_frame():
+    """Yield to the browser's event loop (so the page can paint), or to asyncio in CPython."""
+    if sys.platform == "emscripten":
+        import js
+        from pyodide.ffi import create_once_callable
+        future = asyncio.get_event_loop().create_future()
+        js.setTimeout(create_once_callable(lambda: future.set_result(None)), 0)
+        await future
+    else:
+        await asyncio.sleep(0)
+
+

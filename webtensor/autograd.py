@@ -1,0 +1,152 @@
+"""Gradients: a tape records ops that depend on the watched tensors; backprop walks it in
+reverse (a loop, so graph depth is unbounded) calling each op's backward."""
+from .engine import ENGINE, Tape
+from .ops.core import as_tensor, op, tensor_ids
+from .tensor import Tensor
+
+
+def _backprop(tape, y, dy):
+    grads = {id(y): dy}
+    from .ops.elementwise import add
+    for inputs, out, backward in reversed(tape.nodes):
+        g = grads.pop(id(out), None)
+        if g is None:
+            continue
+        for x, gx in zip(inputs, backward(g, out)):
+            if gx is None or id(x) not in tape.tracked:
+                continue
+            prev = grads.get(id(x))
+            grads[id(x)] = gx if prev is None else add(prev, gx)
+    return grads
+
+
+def _gradients(f, xs, dy=None, allow_unused=False):
+    """Run f(*xs) under a tape; return (y, [dy/dx for x in xs]). Everything made on the way
+    except y and the gradients is disposed."""
+    tape = Tape(xs)
+    ENGINE.start_scope()
+    try:
+        ENGINE.tapes.append(tape)
+        try:
+            y = f(*xs)
+        finally:
+            ENGINE.tapes.remove(tape)
+        if not isinstance(y, Tensor):
+            raise TypeError(f"grad: f must return a Tensor, got {type(y).__name__}")
+        if dy is None:
+            from .ops.creation import ones_like
+            dy = ones_like(y)
+        else:
+            dy = as_tensor(dy, "dy", "grad")
+            if dy.shape != y.shape:
+                raise ValueError(f"grad: dy shape {dy.shape} must match the shape of y {y.shape}")
+        grads_by_id = _backprop(tape, y, dy) if id(y) in tape.tracked else {}
+        out = []
+        for i, x in enumerate(xs):
+            g = grads_by_id.get(id(x))
+            if g is None and not allow_unused:
+                raise ValueError(f"grad: cannot compute the gradient of y=f(x) with respect to input "
+                                 f"{i} (shape {x.shape}): f does not use it; make sure f encloses "
+                                 "every op from x to y")
+            if g is not None and g.dtype != x.dtype and x.dtype == "float32":
+                from .ops.elementwise import cast
+                g = cast(g, "float32")
+            out.append(g)
+    except BaseException:
+        ENGINE.end_scope(set())
+        raise
+    ENGINE.end_scope(tensor_ids([y, out]))
+    return y, out
+
+
+def _inputs(xs, name):
+    if isinstance(xs, Tensor) or not isinstance(xs, (list, tuple)):
+        raise TypeError(f"{name}: the function it returns takes a list of tensors")
+    return [as_tensor(x, f"xs[{i}]", name) for i, x in enumerate(xs)]
+
+
+def grad(f):
+    """grad(f)(x, dy=None): the gradient of f(x) with respect to x."""
+    def g(x, dy=None):
+        y, (gx,) = _gradients(f, [as_tensor(x, "x", "grad")], dy)
+        y.dispose()
+        return gx
+    return g
+
+
+def grads(f):
+    """grads(f)([a, b, ...], dy=None): the gradients of f(a, b, ...) for each argument."""
+    def g(xs, dy=None):
+        y, gs = _gradients(f, _inputs(xs, "grads"), dy)
+        y.dispose()
+        return gs
+    return g
+
+
+def value_and_grad(f):
+    def g(x, dy=None):
+        y, (gx,) = _gradients(f, [as_tensor(x, "x", "value_and_grad")], dy)
+        return y, gx
+    return g
+
+
+def value_and_grads(f):
+    def g(xs, dy=None):
+        return _gradients(f, _inputs(xs, "value_and_grads"), dy)
+    return g
+
+
+class VariableGrads(dict):
+    """{variable name: gradient} with the value of f as .value (tfjs's {value, grads})."""
+
+    def __init__(self, value, grads):
+        super().__init__(grads)
+        self.value, self.grads = value, dict(grads)
+
+
+def variable_grads(f, var_list=None):
+    """The value of f() and the gradients of it with respect to the trainable variables it
+    used (or those in var_list)."""
+    candidates = var_list if var_list is not None else [v for v in ENGINE.variables.values() if v.trainable]
+    if not candidates:
+        raise ValueError("variable_grads: there are no trainable variables to differentiate")
+    y, gs = _gradients(lambda *_: f(), candidates, allow_unused=True)
+    if y.rank != 0:
+        dispose_all = [g for g in gs if g is not None] + [y]
+        for t in dispose_all:
+            t.dispose()
+        raise ValueError(f"variable_grads: f must return a scalar loss, got shape {y.shape}")
+    found = {v.name: g for v, g in zip(candidates, gs) if g is not None}
+    if not found:
+        y.dispose()
+        raise ValueError("variable_grads: f does not use any of the trainable variables; make "
+                         "sure f encloses every op from the variables to the loss")
+    return VariableGrads(y, found)
+
+
+def custom_grad(f):
+    """custom_grad(f): f(*inputs) returns (value, grad_fn), grad_fn(dy) returns one gradient per
+    input; the op behaves as value forward and uses grad_fn backward."""
+    @op
+    def wrapped(*inputs):
+        xs = [as_tensor(x, f"inputs[{i}]", "custom_grad") for i, x in enumerate(inputs)]
+        tapes, ENGINE.tapes = ENGINE.tapes, []
+        try:
+            value, grad_fn = f(*xs)
+        finally:
+            ENGINE.tapes = tapes
+        if not isinstance(value, Tensor) or not callable(grad_fn):
+            raise TypeError("custom_grad: f must return (value tensor, grad_fn)")
+        if tapes:
+            for tape in tapes:  # what grad_fn closes over must outlive this op's scope
+                tape.saved.update(id(t) for t in ENGINE.scopes[-1])
+
+            def backward(dy, y):
+                gs = grad_fn(dy)
+                gs = [gs] if isinstance(gs, Tensor) else list(gs)
+                if len(gs) != len(xs):
+                    raise ValueError(f"custom_grad: grad_fn returned {len(gs)} gradients for {len(xs)} inputs")
+                return gs
+            ENGINE.record(tuple(xs), value, backward)
+        return value
+    return wrapped

@@ -1,0 +1,37 @@
+"""The three dtypes of deeplearn.js, their NumPy storage types, and how they combine."""
+import numpy as np
+
+DTYPES = {"float32": np.float32, "int32": np.int32, "bool": np.bool_}
+_RANK = {"bool": 0, "int32": 1, "float32": 2}
+
+
+def check_dtype(dtype, op="tensor"):
+    if dtype is None:
+        return None
+    if isinstance(dtype, np.dtype) or (isinstance(dtype, type) and issubclass(dtype, np.generic)):
+        dtype = {"float32": "float32", "float64": "float32", "int32": "int32", "int64": "int32",
+                 "bool": "bool"}.get(np.dtype(dtype).name, np.dtype(dtype).name)
+    if dtype not in DTYPES:
+        raise TypeError(f"{op}: unknown dtype {dtype!r}; expected one of 'float32', 'int32', 'bool'")
+    return dtype
+
+
+def upcast(*dtypes):
+    return max(dtypes, key=_RANK.__getitem__)
+
+
+def infer_dtype(array):
+    """dtype for values coming from NumPy or Python: floats become float32, ints int32."""
+    kind = array.dtype.kind
+    if kind == "b":
+        return "bool"
+    if kind in "iu":
+        return "int32"
+    if kind == "f":
+        return "float32"
+    raise TypeError(f"tensor: cannot make a tensor from values of NumPy dtype {array.dtype}; "
+                    "expected numbers or booleans")
+
+
+def nbytes(size, dtype):
+    return size * (1 if dtype == "bool" else 4)

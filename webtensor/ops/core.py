@@ -1,0 +1,164 @@
+"""The machinery every op uses: the @op scope, running a kernel, turning arguments into tensors,
+broadcasting and axis rules. Each op file builds on these and nothing else."""
+import functools
+
+import numpy as np
+
+from ..dtypes import DTYPES, check_dtype, infer_dtype, nbytes
+from ..engine import ENGINE
+from ..tensor import Tensor, make_tensor
+
+
+def op(fn):
+    """Run an op in its own scope, as tfjs's op() does: intermediates of composite ops are
+    freed, and when an op fails, whatever it made is freed too, so nothing leaks."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        ENGINE.scopes.append([])
+        try:
+            result = fn(*args, **kwargs)
+        except BaseException:
+            for t in ENGINE.scopes.pop():
+                ENGINE.dispose_tensor(t)
+            raise
+        ENGINE.end_scope(tensor_ids(result))
+        return result
+    return wrapper
+
+
+def tensor_ids(obj):
+    """ids of the tensors in obj, looking through lists, tuples and dicts."""
+    if isinstance(obj, Tensor):
+        return {id(obj)}
+    ids, stack = set(), [obj]
+    while stack:
+        o = stack.pop()
+        if isinstance(o, Tensor):
+            ids.add(id(o))
+        elif isinstance(o, (list, tuple)):
+            stack.extend(o)
+        elif isinstance(o, dict):
+            stack.extend(o.values())
+    return ids
+
+
+def run(op_name, inputs, shape, dtype, kernel, backward=None):
+    """Run one backend kernel and wrap its result. kernel(backend) returns a buffer handle;
+    backward(dy, out) returns one gradient (or None) per input."""
+    backend = ENGINE.backend or ENGINE.ensure_backend()
+    for x in inputs:
+        data = x._data
+        if data is None:
+            x._check_alive(op_name)
+        if data.backend is not backend:
+            ENGINE.on_backend(x, backend)
+    size = 1
+    for d in shape:
+        size *= d
+    handle = kernel(backend)
+    out = make_tensor(ENGINE.make_data(backend, handle, nbytes(size, dtype)), shape, dtype)
+    if backward is not None and ENGINE.tapes:
+        ENGINE.record(inputs, out, backward)
+    return out
+
+
+def from_values(values, dtype):
+    """A tensor holding a NumPy array's values (converted to dtype)."""
+    backend = ENGINE.backend or ENGINE.ensure_backend()
+    array = np.ascontiguousarray(values, dtype=DTYPES[dtype]).reshape(-1)
+    handle = backend.write(array, dtype)
+    data = ENGINE.make_data(backend, handle, nbytes(array.size, dtype))
+    return make_tensor(data, tuple(int(d) for d in np.shape(values)), dtype)
+
+
+def view(x, shape):
+    """A new tensor of another shape over the same buffer (reshape and clone cost nothing)."""
+    return make_tensor(x._data, tuple(shape), x.dtype)
+
+
+def as_tensor(x, arg, op_name, dtype=None):
+    if isinstance(x, Tensor):
+        x._check_alive(op_name)
+        return x
+    try:
+        array = np.asarray(x)
+    except Exception as e:
+        raise TypeError(f"{op_name}: argument '{arg}' must be a Tensor, number or nested list, "
+                        f"got {type(x).__name__} ({e})") from None
+    if array.dtype == object:
+        raise TypeError(f"{op_name}: argument '{arg}' must be a Tensor, number or nested list "
+                        f"of numbers, got {type(x).__name__}")
+    return from_values(array, dtype or infer_dtype(array))
+
+
+def as_pair(a, b, op_name):
+    """Two operands with a common dtype. A Python number takes the tensor's dtype (an int with
+    an int32 tensor stays int32), as a weakly typed literal should."""
+    if isinstance(a, Tensor) and not isinstance(b, Tensor):
+        b = as_tensor(b, "b", op_name, weak_dtype(b, a.dtype))
+    elif isinstance(b, Tensor) and not isinstance(a, Tensor):
+        a = as_tensor(a, "a", op_name, weak_dtype(a, b.dtype))
+    else:
+        a, b = as_tensor(a, "a", op_name), as_tensor(b, "b", op_name)
+    return a, b
+
+
+def weak_dtype(value, other):
+    if isinstance(value, (bool, np.bool_)):
+        return other
+    if isinstance(value, (int, np.integer)):
+        return "int32" if other == "bool" else other
+    if isinstance(value, (float, np.floating)):
+        return "float32"
+    return None
+
+
+def broadcast_shapes(op_name, *shapes):
+    rank = max(len(s) for s in shapes)
+    out = []
+    for i in range(-rank, 0):
+        dims = {s[i] for s in shapes if len(s) >= -i} - {1}
+        if len(dims) > 1:
+            shown = " and ".join(str(tuple(s)) for s in shapes)
+            raise ValueError(f"{op_name}: operands could not be broadcast together: shapes {shown}")
+        out.append(dims.pop() if dims else 1)
+    return tuple(out)
+
+
+def norm_axis(axis, rank, op_name, arg="axis"):
+    if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
+        raise TypeError(f"{op_name}: {arg} must be an int, got {axis!r}")
+    if not -rank <= axis < max(rank, 1):
+        raise ValueError(f"{op_name}: {arg} {axis} is out of range for a tensor of rank {rank}")
+    return int(axis) % max(rank, 1)
+
+
+def norm_axes(axis, rank, op_name):
+    """axis=None means all axes; an int or list of ints, negative ones counted from the end."""
+    if axis is None:
+        return tuple(range(rank))
+    axes = [axis] if isinstance(axis, (int, np.integer)) else list(axis)
+    out = sorted({norm_axis(a, rank, op_name) for a in axes})
+    if len(out) != len(axes):
+        raise ValueError(f"{op_name}: axis {axis!r} repeats an axis")
+    return tuple(out)
+
+
+def shape_size(shape):
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
+def with_grad(inputs, forward, backward):
+    """Run forward() untaped and record it as one node with its own backward(dy, y): for ops
+    whose composed gradient would be slower or less stable than the closed form."""
+    tapes, ENGINE.tapes = ENGINE.tapes, []
+    try:
+        out = forward()
+    finally:
+        ENGINE.tapes = tapes
+    if tapes:
+        ENGINE.record(tuple(inputs), out, backward)
+    return out

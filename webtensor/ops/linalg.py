@@ -1,0 +1,65 @@
+"""matmul (batched, with transposes folded into the kernel), dot and outer."""
+from .core import as_pair, broadcast_shapes, op, run, shape_size
+from .elementwise import _unbroadcast, cast, mul
+from .shape import broadcast_to, reshape
+
+
+@op
+def matmul(a, b, transpose_a=False, transpose_b=False):
+    a, b = as_pair(a, b, "matmul")
+    if a.rank < 2 or b.rank < 2:
+        raise ValueError(f"matmul: both operands must have rank >= 2, got shapes {a.shape} and {b.shape}")
+    if a.dtype != "float32":
+        a, b = cast(a, "float32"), cast(b, "float32")
+    m, k = a.shape[-2:][::-1] if transpose_a else a.shape[-2:]
+    k2, n = b.shape[-2:][::-1] if transpose_b else b.shape[-2:]
+    if k != k2:
+        raise ValueError(f"matmul: inner dimensions differ: shapes {a.shape} and {b.shape} "
+                         f"(transpose_a={transpose_a}, transpose_b={transpose_b}) give {k} and {k2}")
+    batch = broadcast_shapes("matmul", a.shape[:-2], b.shape[:-2])
+    a3, b3 = _batched(a, batch), _batched(b, batch)
+    out_shape = (max(a3.shape[0], b3.shape[0]), m, n)
+
+    def backward(dy, y):
+        if not transpose_a and not transpose_b:
+            da, db = matmul(dy, b3, False, True), matmul(a3, dy, True, False)
+        elif not transpose_a:
+            da, db = matmul(dy, b3, False, False), matmul(dy, a3, True, False)
+        elif not transpose_b:
+            da, db = matmul(b3, dy, False, True), matmul(a3, dy, False, False)
+        else:
+            da, db = matmul(b3, dy, True, True), matmul(dy, a3, True, True)
+        return _unbroadcast(da, a3.shape), _unbroadcast(db, b3.shape)
+    out = run("matmul", (a3, b3), out_shape, "float32",
+              lambda be: be.matmul(a3, b3, transpose_a, transpose_b), backward)
+    return reshape(out, batch + (m, n))
+
+
+def _batched(x, batch):
+    """x as [B, rows, cols]: B is 1 when x has no batch dims of its own, so the kernel
+    broadcasts it; other partial batch shapes are broadcast here."""
+    if shape_size(x.shape[:-2]) == 1 and shape_size(batch) != 1:
+        return reshape(x, (1,) + x.shape[-2:])
+    if x.shape[:-2] != batch:
+        x = broadcast_to(x, batch + x.shape[-2:])
+    return reshape(x, (shape_size(batch),) + x.shape[-2:])
+
+
+@op
+def dot(a, b):
+    a, b = as_pair(a, b, "dot")
+    if a.rank not in (1, 2) or b.rank not in (1, 2):
+        raise ValueError(f"dot: operands must have rank 1 or 2, got shapes {a.shape} and {b.shape}")
+    k_a, k_b = a.shape[-1], b.shape[0]
+    if k_a != k_b:
+        raise ValueError(f"dot: inner dimensions differ: shapes {a.shape} and {b.shape}")
+    out = matmul(reshape(a, [-1, k_a]), reshape(b, [k_b, -1]))
+    return reshape(out, a.shape[:-1] + b.shape[1:])
+
+
+@op
+def outer(a, b):
+    a, b = as_pair(a, b, "outer")
+    if a.rank != 1 or b.rank != 1:
+        raise ValueError(f"outer: operands must have rank 1, got shapes {a.shape} and {b.shape}")
+    return mul(reshape(a, [-1, 1]), reshape(b, [1, -1]))

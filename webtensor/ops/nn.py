@@ -1,0 +1,268 @@
+"""Neural-network ops, all compositions of primitives. Convolutions and pools read their windows
+through one strided view of the padded input ("patches", im2col without index math) and
+reduce them with matmul or a reduction."""
+import numpy as np
+
+from .core import as_tensor, norm_axis, op, with_grad
+from .creation import fill, random_uniform
+from .elementwise import add, cast, div, exp, greater_equal, log, mul, rsqrt, sub
+from .linalg import matmul
+from .reduction import max as _max, sum as _sum, logsumexp
+from .shape import _strided, _unslice, contiguous_strides, pad, reshape, reverse, slice, transpose, gather
+
+
+@op
+def softmax(logits, dim=-1):
+    x = as_tensor(logits, "logits", "softmax")
+    x = cast(x, "float32") if x.dtype != "float32" else x
+    dim = norm_axis(dim, x.rank, "softmax")
+
+    def forward():
+        e = exp(sub(x, _max(x, dim, True)))
+        return div(e, _sum(e, dim, True))
+    return with_grad([x], forward, lambda dy, y: (mul(y, sub(dy, _sum(mul(dy, y), dim, True))),))
+
+
+@op
+def log_softmax(logits, axis=-1):
+    x = as_tensor(logits, "logits", "log_softmax")
+    x = cast(x, "float32") if x.dtype != "float32" else x
+    axis = norm_axis(axis, x.rank, "log_softmax")
+    forward = lambda: sub(x, logsumexp(x, axis, True))  # noqa: E731
+    return with_grad([x], forward, lambda dy, y: (sub(dy, mul(exp(y), _sum(dy, axis, True))),))
+
+
+# ---- windows ----
+def _pair(v, name, op_name):
+    v = (v, v) if isinstance(v, (int, np.integer)) else tuple(v)
+    if len(v) != 2 or any(int(i) < 1 for i in v):
+        raise ValueError(f"{op_name}: {name} must be a positive int or a pair of them, got {v!r}")
+    return int(v[0]), int(v[1])
+
+
+def _window(in_hw, filter_hw, strides, pad_arg, dilations, op_name, rounding=None):
+    """Output size and (before, after) padding per spatial axis, by tfjs's rules."""
+    out, pads = [], []
+    for axis in (0, 1):
+        n, f, s, d = in_hw[axis], filter_hw[axis], strides[axis], dilations[axis]
+        ef = (f - 1) * d + 1
+        if pad_arg == "same":
+            o = -(-n // s)
+            total = max((o - 1) * s + ef - n, 0)
+            p = (total // 2, total - total // 2)
+        elif pad_arg == "valid":
+            o, p = -(-(n - ef + 1) // s), (0, 0)
+        elif isinstance(pad_arg, (int, np.integer)):
+            p = (int(pad_arg), int(pad_arg))
+            rnd = {"floor": np.floor, "ceil": np.ceil, "round": np.round}.get(rounding or "floor")
+            o = int(rnd((n + 2 * pad_arg - ef) / s + 1))
+        elif isinstance(pad_arg, (list, tuple)) and len(pad_arg) == 4:
+            p = tuple(int(v) for v in pad_arg[1 + axis])
+            o = (n + p[0] + p[1] - ef) // s + 1
+        else:
+            raise ValueError(f"{op_name}: pad must be 'same', 'valid', an int or explicit "
+                             f"[[0, 0], [top, bottom], [left, right], [0, 0]], got {pad_arg!r}")
+        if o <= 0:
+            raise ValueError(f"{op_name}: the filter {tuple(filter_hw)} (dilations {tuple(dilations)}) "
+                             f"does not fit the input of spatial size {tuple(in_hw)}")
+        out.append(o)
+        pads.append(p)
+    return out, pads
+
+
+@op
+def _patches(xp, fh, fw, out_hw, strides, dilations):
+    """[N, OH, OW, FH, FW, C]: every filter window of the padded input, as one strided view."""
+    n, h, w, c = xp.shape
+    sn, sh, sw, sc = contiguous_strides(xp.shape)
+    shape = (n, out_hw[0], out_hw[1], fh, fw, c)
+    strides_ = (sn, sh * strides[0], sw * strides[1], sh * dilations[0], sw * dilations[1], sc)
+
+    def backward(dy, y):  # col2im: scatter each window position back and add them up
+        total = None
+        for i in range(fh):
+            for j in range(fw):
+                part = reshape(slice(dy, [0, 0, 0, i, j, 0], [n, out_hw[0], out_hw[1], 1, 1, c]),
+                               [n, out_hw[0], out_hw[1], c])
+                part = _unslice(part, xp.shape, [0, i * dilations[0], j * dilations[1], 0],
+                                [1, strides[0], strides[1], 1])
+                total = part if total is None else add(total, part)
+        return (total,)
+    return _strided("patches", xp, shape, strides_, 0, backward)
+
+
+def _nhwc(x, name, op_name):
+    x = as_tensor(x, name, op_name)
+    if x.rank not in (3, 4):
+        raise ValueError(f"{op_name}: argument '{name}' must have rank 3 or 4 (NHWC), got shape {x.shape}")
+    return (reshape(x, (1,) + x.shape) if x.rank == 3 else x), x.rank == 3
+
+
+def _conv_args(x, filt, strides, pad_arg, data_format, dilations, op_name):
+    if data_format != "NHWC":
+        raise ValueError(f"{op_name}: data_format must be 'NHWC', got {data_format!r}")
+    strides, dilations = _pair(strides, "strides", op_name), _pair(dilations, "dilations", op_name)
+    if strides != (1, 1) and dilations != (1, 1):
+        raise ValueError(f"{op_name}: strides {strides} and dilations {dilations} cannot both be > 1")
+    out_hw, pads = _window(x.shape[1:3], filt.shape[:2], strides, pad_arg, dilations, op_name)
+    return strides, dilations, out_hw, pads
+
+
+def _crop_pad(x, pads):
+    """Pad spatial axes by (before, after); negative amounts crop instead."""
+    grow = [(0, 0)] + [(max(a, 0), max(b, 0)) for a, b in pads] + [(0, 0)]
+    if any(v for p in grow for v in p):
+        x = pad(x, grow)
+    if any(a < 0 or b < 0 for a, b in pads):
+        begin = [0] + [max(-a, 0) for a, _ in pads] + [0]
+        size = [x.shape[0]] + [x.shape[1 + i] - begin[1 + i] - max(-b, 0) for i, (_, b) in enumerate(pads)] + [x.shape[3]]
+        x = slice(x, begin, size)
+    return x
+
+
+def _conv(x, filt, strides, pads, dilations, out_hw):
+    fh, fw, c, oc = filt.shape
+    xp = _crop_pad(x, pads)
+    cols = reshape(_patches(xp, fh, fw, out_hw, strides, dilations), [-1, fh * fw * c])
+    return reshape(matmul(cols, reshape(filt, [fh * fw * c, oc])), [x.shape[0], out_hw[0], out_hw[1], oc])
+
+
+@op
+def conv2d(x, filter, strides=1, pad="valid", data_format="NHWC", dilations=1, dim_rounding_mode=None):
+    x4, squeezed = _nhwc(x, "x", "conv2d")
+    filt = as_tensor(filter, "filter", "conv2d")
+    if filt.rank != 4 or filt.shape[2] != x4.shape[3]:
+        raise ValueError(f"conv2d: filter must be [height, width, {x4.shape[3]}, out_channels] for "
+                         f"input of shape {x4.shape}, got {filt.shape}")
+    x4, filt = cast(x4, "float32"), cast(filt, "float32")
+    strides, dilations, out_hw, pads = _conv_args(x4, filt, strides, pad, data_format, dilations, "conv2d")
+
+    def backward(dy, y):
+        dx = _conv_input_grad(dy, filt, x4.shape, strides, pads, dilations)
+        fh, fw, c, oc = filt.shape
+        cols = reshape(_patches(_crop_pad(x4, pads), fh, fw, out_hw, strides, dilations), [-1, fh * fw * c])
+        dw = reshape(matmul(cols, reshape(dy, [-1, oc]), transpose_a=True), filt.shape)
+        return dx, dw
+    out = with_grad([x4, filt], lambda: _conv(x4, filt, strides, pads, dilations, out_hw), backward)
+    return reshape(out, out.shape[1:]) if squeezed else out
+
+
+def _conv_input_grad(dy, filt, x_shape, strides, pads, dilations):
+    """d(conv2d)/dx as a stride-1 conv of the dilated, padded dy with the flipped filter."""
+    fh, fw = filt.shape[:2]
+    eff = [(fh - 1) * dilations[0] + 1, (fw - 1) * dilations[1] + 1]
+    n, oh, ow, _ = dy.shape
+    full = [x_shape[1] + eff[0] - 1, x_shape[2] + eff[1] - 1]
+    spread = [(oh - 1) * strides[0] + 1, (ow - 1) * strides[1] + 1]
+    before = [eff[i] - 1 - pads[i][0] for i in (0, 1)]
+    after = [full[i] - spread[i] - before[i] for i in (0, 1)]
+    if strides != (1, 1):
+        dy = _unslice(dy, (n, spread[0], spread[1], dy.shape[3]), [0, 0, 0, 0], [1, strides[0], strides[1], 1])
+    w = transpose(reverse(filt, [0, 1]), [0, 1, 3, 2])
+    return conv2d(_crop_pad(dy, list(zip(before, after))), w, 1, "valid", "NHWC", dilations)
+
+
+@op
+def conv2d_transpose(x, filter, output_shape, strides=1, pad="valid", dim_rounding_mode=None):
+    """The gradient of conv2d with respect to its input (filter is [h, w, out_ch, in_ch])."""
+    x4, squeezed = _nhwc(x, "x", "conv2d_transpose")
+    filt = cast(as_tensor(filter, "filter", "conv2d_transpose"), "float32")
+    out4 = tuple(output_shape) if len(output_shape) == 4 else (1,) + tuple(output_shape)
+    if filt.rank != 4 or filt.shape[3] != x4.shape[3] or filt.shape[2] != out4[3]:
+        raise ValueError(f"conv2d_transpose: filter {filt.shape} must be [h, w, {out4[3]}, "
+                         f"{x4.shape[3]}] for input {x4.shape} and output_shape {tuple(output_shape)}")
+    strides = _pair(strides, "strides", "conv2d_transpose")
+    out_hw, pads = _window(out4[1:3], filt.shape[:2], strides, pad, (1, 1), "conv2d_transpose")
+    if tuple(out_hw) != x4.shape[1:3]:
+        raise ValueError(f"conv2d_transpose: output_shape {tuple(output_shape)} with this filter, "
+                         f"strides and pad gives an input of {tuple(out_hw)}, not {x4.shape[1:3]}")
+    out = _conv_input_grad(cast(x4, "float32"), filt, out4, strides, pads, (1, 1))
+    return reshape(out, out.shape[1:]) if squeezed else out
+
+
+@op
+def depthwise_conv2d(x, filter, strides=1, pad="valid", data_format="NHWC", dilations=1, dim_rounding_mode=None):
+    x4, squeezed = _nhwc(x, "x", "depthwise_conv2d")
+    filt = as_tensor(filter, "filter", "depthwise_conv2d")
+    if filt.rank != 4 or filt.shape[2] != x4.shape[3]:
+        raise ValueError(f"depthwise_conv2d: filter must be [height, width, {x4.shape[3]}, multiplier] "
+                         f"for input of shape {x4.shape}, got {filt.shape}")
+    x4, filt = cast(x4, "float32"), cast(filt, "float32")
+    strides, dilations, out_hw, pads = _conv_args(x4, filt, strides, pad, data_format, dilations, "depthwise_conv2d")
+    fh, fw, c, m = filt.shape
+    win = _patches(_crop_pad(x4, pads), fh, fw, out_hw, strides, dilations)
+    prod = mul(reshape(win, [-1, fh * fw, c, 1]), reshape(filt, [fh * fw, c, m]))
+    out = reshape(_sum(prod, 1), [x4.shape[0], out_hw[0], out_hw[1], c * m])
+    return reshape(out, out.shape[1:]) if squeezed else out
+
+
+def _pool(x, filter_size, strides, pad_arg, rounding, op_name, fill_value):
+    x4, squeezed = _nhwc(x, "x", op_name)
+    x4 = cast(x4, "float32")
+    fhw = _pair(filter_size, "filter_size", op_name)
+    strides = _pair(strides, "strides", op_name)
+    out_hw, pads = _window(x4.shape[1:3], fhw, strides, pad_arg, (1, 1), op_name, rounding)
+    xp = pad(x4, [(0, 0)] + pads + [(0, 0)], fill_value) if any(a or b for a, b in pads) else x4
+    return _patches(xp, fhw[0], fhw[1], out_hw, strides, (1, 1)), squeezed, (fhw, strides, out_hw, pads)
+
+
+@op
+def max_pool(x, filter_size, strides, pad, dim_rounding_mode=None):
+    win, squeezed, _ = _pool(x, filter_size, strides, pad, dim_rounding_mode, "max_pool", -np.inf)
+    out = _max(win, [3, 4])
+    return reshape(out, out.shape[1:]) if squeezed else out
+
+
+@op
+def avg_pool(x, filter_size, strides, pad, dim_rounding_mode=None):
+    """Mean over each window's elements inside the input (padding is not counted, as in tfjs)."""
+    win, squeezed, (fhw, strides_, out_hw, pads) = _pool(x, filter_size, strides, pad, dim_rounding_mode, "avg_pool", 0.0)
+    total = _sum(win, [3, 4])
+    if any(a or b for a, b in pads):
+        h, w = as_tensor(x, "x", "avg_pool").shape[-3:-1]
+        inside = np.lib.stride_tricks.sliding_window_view(np.pad(np.ones((h, w)), pads), fhw)
+        counts = inside[::strides_[0], ::strides_[1]].sum((2, 3))[:out_hw[0], :out_hw[1]]
+        out = div(total, counts[..., None].astype(np.float32))
+    else:
+        out = div(total, float(fhw[0] * fhw[1]))
+    return reshape(out, out.shape[1:]) if squeezed else out
+
+
+@op
+def batch_norm(x, mean, variance, offset=None, scale=None, variance_epsilon=0.001):
+    y = mul(sub(x, mean), rsqrt(add(variance, variance_epsilon)))
+    if scale is not None:
+        y = mul(y, scale)
+    return add(y, offset) if offset is not None else y
+
+
+@op
+def dropout(x, rate, noise_shape=None, seed=None):
+    x = as_tensor(x, "x", "dropout")
+    if not 0 <= rate < 1:
+        raise ValueError(f"dropout: rate must be in [0, 1), got {rate}")
+    if rate == 0:
+        return mul(x, 1.0)
+    keep = greater_equal(random_uniform(noise_shape or x.shape, seed=seed), rate)
+    return mul(x, mul(cast(keep, "float32"), 1 / (1 - rate)))
+
+
+def _lerp_axis(x, axis, n_out, align_corners, half_pixel):
+    """Linear interpolation of x along `axis` to n_out samples: two gathers and a lerp."""
+    n_in = x.shape[axis]
+    scale = (n_in - 1) / (n_out - 1) if align_corners and n_out > 1 else n_in / n_out
+    src = (np.arange(n_out) + 0.5) * scale - 0.5 if half_pixel else np.arange(n_out) * scale
+    lo = np.maximum(np.floor(src), 0).astype(np.int32)
+    hi = np.minimum(np.ceil(src), n_in - 1).astype(np.int32)
+    frac = (src - lo).astype(np.float32).reshape([-1 if i == axis else 1 for i in range(x.rank)])
+    a, b = gather(x, lo, axis), gather(x, hi, axis)
+    return add(a, mul(sub(b, a), frac))
+
+
+@op
+def resize_bilinear(images, size, align_corners=False, half_pixel_centers=False):
+    x4, squeezed = _nhwc(images, "images", "resize_bilinear")
+    x4 = cast(x4, "float32")
+    oh, ow = _pair(size, "size", "resize_bilinear")
+    out = _lerp_axis(_lerp_axis(x4, 1, oh, align_corners, half_pixel_centers), 2, ow, align_corners, half_pixel_centers)
+    return reshape(out, out.shape[1:]) if squeezed else out

@@ -1,0 +1,150 @@
+"""Reductions. Every backend reduces only the last axis of a 2-D [outer, inner] view; this file
+moves the reduced axes last (a transpose, only when they are not already) and restores shapes."""
+from collections import namedtuple
+
+from ..engine import ENGINE
+from .core import as_tensor, norm_axes, norm_axis, op, run, shape_size
+from .elementwise import cast, div, equal, mul, sub, exp, log, add, square, sqrt, abs as _abs
+from .shape import broadcast_to, move_axis_last, move_last_axis, reshape, transpose
+
+Moments = namedtuple("Moments", "mean variance")
+
+
+def _reduce(name, x, axis, keep_dims, grad=None, out_dtype=None):
+    axes = norm_axes(axis, x.rank, name)
+    kept = tuple(1 if i in axes else d for i, d in enumerate(x.shape))
+    out_shape = kept if keep_dims else tuple(d for i, d in enumerate(x.shape) if i not in axes)
+    rest = [i for i in range(x.rank) if i not in axes]
+    moved = x if rest + list(axes) == list(range(x.rank)) else transpose(x, rest + list(axes))
+    outer = shape_size(x.shape[i] for i in rest)
+    x2 = reshape(moved, [outer, shape_size(x.shape[i] for i in axes)])
+    dtype = out_dtype or x.dtype
+
+    def backward(dy, y):
+        return (grad(reshape(dy, kept), reshape(y, kept), x),)
+    out = run(name, (x2,), (outer,), dtype, lambda b: b.reduce(name, x2))
+    out = reshape(out, out_shape)
+    if grad is not None and ENGINE.tapes:
+        ENGINE.record((x,), out, backward)
+    return out
+
+
+def _numeric(x, name):
+    x = as_tensor(x, "x", name)
+    return cast(x, "int32") if x.dtype == "bool" else x
+
+
+@op
+def sum(x, axis=None, keep_dims=False):
+    x = _numeric(x, "sum")
+    return _reduce("sum", x, axis, keep_dims, lambda dy, y, x: broadcast_to(dy, x.shape))
+
+
+@op
+def prod(x, axis=None, keep_dims=False):
+    x = _numeric(x, "prod")
+    return _reduce("prod", x, axis, keep_dims, lambda dy, y, x: mul(broadcast_to(dy, x.shape), div(y, x)))
+
+
+def _extremum(name):
+    def f(x, axis=None, keep_dims=False):
+        x = _numeric(x, name)
+        return _reduce(name, x, axis, keep_dims, lambda dy, y, x: mul(dy, cast(equal(x, y), dy.dtype)))
+    f.__name__ = f.__qualname__ = name
+    return op(f)
+
+
+max = _extremum("max")
+min = _extremum("min")
+
+
+def _logical(name):
+    def f(x, axis=None, keep_dims=False):
+        x = as_tensor(x, "x", name)
+        return _reduce(name, cast(x, "bool") if x.dtype != "bool" else x, axis, keep_dims, out_dtype="bool")
+    f.__name__ = f.__qualname__ = name
+    return op(f)
+
+
+all = _logical("all")
+any = _logical("any")
+
+
+@op
+def mean(x, axis=None, keep_dims=False):
+    x = as_tensor(x, "x", "mean")
+    x = cast(x, "float32") if x.dtype != "float32" else x
+    n = shape_size(x.shape[a] for a in norm_axes(axis, x.rank, "mean"))
+    return div(sum(x, axis, keep_dims), float(n))
+
+
+def _arg(name):
+    def f(x, axis=0):
+        x = _numeric(as_tensor(x, "x", name), name)
+        axis = norm_axis(axis, x.rank, name)
+        moved = move_axis_last(x, axis)
+        x2 = reshape(moved, [shape_size(moved.shape[:-1]), x.shape[axis]])
+        out = run(name, (x2,), (x2.shape[0],), "int32", lambda b: b.arg_reduce(name, x2))
+        return reshape(out, moved.shape[:-1])
+    f.__name__ = f.__qualname__ = name
+    return op(f)
+
+
+argmax = _arg("argmax")
+argmin = _arg("argmin")
+
+
+@op
+def logsumexp(x, axis=None, keep_dims=False):
+    x = as_tensor(x, "x", "logsumexp")
+    m = max(x, axis, True)  # the shift's gradient cancels exactly, so it needs no stop
+    out = add(log(sum(exp(sub(x, m)), axis, True)), m)
+    axes = norm_axes(axis, x.rank, "logsumexp")
+    return out if keep_dims else reshape(out, [d for i, d in enumerate(x.shape) if i not in axes])
+
+
+@op
+def moments(x, axes=None, keep_dims=False):
+    x = as_tensor(x, "x", "moments")
+    x = cast(x, "float32") if x.dtype != "float32" else x
+    m = mean(x, axes, True)
+    variance = mean(square(sub(x, m)), axes, keep_dims)
+    return Moments(m if keep_dims else reshape(m, variance.shape), variance)
+
+
+@op
+def norm(x, ord="euclidean", axis=None, keep_dims=False):
+    x = as_tensor(x, "x", "norm")
+    x = cast(x, "float32") if x.dtype != "float32" else x
+    axes = norm_axes(axis, x.rank, "norm")
+    if ord in ("euclidean", "fro", 2) and (len(axes) == 1 or ord != 2):
+        return sqrt(sum(square(x), axes, keep_dims))
+    if len(axes) == 1 or axis is None:
+        if ord == 1:
+            return sum(_abs(x), axes, keep_dims)
+        if ord == float("inf"):
+            return max(_abs(x), axes, keep_dims)
+        if ord == float("-inf"):
+            return min(_abs(x), axes, keep_dims)
+    elif len(axes) == 2:
+        if ord == 1:
+            return max(sum(_abs(x), axes[0], True), axes, keep_dims)
+        if ord == float("inf"):
+            return max(sum(_abs(x), axes[1], True), axes, keep_dims)
+    raise ValueError(f"norm: unsupported ord {ord!r} for axis {axis!r}")
+
+
+@op
+def cumsum(x, axis=0, exclusive=False, reverse=False):
+    x = _numeric(x, "cumsum")
+    axis = norm_axis(axis, x.rank, "cumsum")
+    moved = move_axis_last(x, axis)
+    x2 = reshape(moved, [shape_size(moved.shape[:-1]), x.shape[axis]])
+
+    def backward(dy, y):
+        return (cumsum(dy, axis, exclusive, not reverse),)
+    out = run("cumsum", (x2,), x2.shape, x.dtype, lambda b: b.cumsum(x2, exclusive, reverse))
+    out = move_last_axis(reshape(out, moved.shape), axis)
+    if ENGINE.tapes:
+        ENGINE.record((x,), out, backward)
+    return out

@@ -1,0 +1,370 @@
+"""Movement ops. Reshape and clone share the buffer; transpose, slice, reverse, broadcast_to and
+indexing are one `strided` kernel each (a view with strides and an offset, then a copy);
+tile and stack are compositions."""
+import builtins
+
+import numpy as np
+
+from ..dtypes import DTYPES
+from ..engine import ENGINE
+from ..tensor import Tensor
+from .core import as_tensor, norm_axes, norm_axis, op, run, shape_size, view
+
+
+def contiguous_strides(shape):
+    strides, acc = [], 1
+    for d in reversed(shape):
+        strides.append(acc)
+        acc *= d
+    return strides[::-1]
+
+
+def _strided(name, x, shape, strides, offset, backward):
+    shape = tuple(int(d) for d in shape)
+    return run(name, (x,), shape, x.dtype,
+               lambda b: b.strided(x, shape, tuple(strides), int(offset)), backward)
+
+
+@op
+def reshape(x, shape):
+    x = as_tensor(x, "x", "reshape")
+    shape = [int(d) for d in (shape if isinstance(shape, (list, tuple)) else [shape])]
+    if shape.count(-1) > 1:
+        raise ValueError(f"reshape: shape {tuple(shape)} has more than one -1")
+    if -1 in shape:
+        known = shape_size(d for d in shape if d != -1)
+        if known == 0 or x.size % known:
+            raise ValueError(f"reshape: cannot reshape a tensor of shape {x.shape} "
+                             f"(size {x.size}) into shape {tuple(shape)}")
+        shape[shape.index(-1)] = x.size // known
+    if shape_size(shape) != x.size or builtins.any(d < 0 for d in shape):
+        raise ValueError(f"reshape: cannot reshape a tensor of shape {x.shape} "
+                         f"(size {x.size}) into shape {tuple(shape)}")
+    out = view(x, shape)
+    if ENGINE.tapes:
+        ENGINE.record((x,), out, lambda dy, y: (reshape(dy, x.shape),))
+    return out
+
+
+@op
+def clone(x):
+    x = as_tensor(x, "x", "clone")
+    out = view(x, x.shape)
+    if ENGINE.tapes:
+        ENGINE.record((x,), out, lambda dy, y: (dy,))
+    return out
+
+
+def flatten(x):
+    return reshape(x, [-1])
+
+
+@op
+def expand_dims(x, axis=0):
+    x = as_tensor(x, "x", "expand_dims")
+    axis = norm_axis(axis, x.rank + 1, "expand_dims")
+    return reshape(x, x.shape[:axis] + (1,) + x.shape[axis:])
+
+
+@op
+def squeeze(x, axis=None):
+    x = as_tensor(x, "x", "squeeze")
+    axes = [i for i, d in enumerate(x.shape) if d == 1] if axis is None else norm_axes(axis, x.rank, "squeeze")
+    for a in axes:
+        if x.shape[a] != 1:
+            raise ValueError(f"squeeze: cannot squeeze axis {a} of shape {x.shape}: its size is not 1")
+    return reshape(x, [d for i, d in enumerate(x.shape) if i not in axes])
+
+
+@op
+def transpose(x, perm=None):
+    x = as_tensor(x, "x", "transpose")
+    perm = list(range(x.rank))[::-1] if perm is None else [int(p) for p in perm]
+    if sorted(perm) != list(range(x.rank)):
+        raise ValueError(f"transpose: perm {perm} is not a permutation of the axes of shape {x.shape}")
+    strides = contiguous_strides(x.shape)
+    inverse = list(np.argsort(perm))
+    return _strided("transpose", x, [x.shape[p] for p in perm], [strides[p] for p in perm], 0,
+                    lambda dy, y: (transpose(dy, inverse),))
+
+
+def move_axis_last(x, axis):
+    """x with `axis` moved to the end (no copy when it is already last)."""
+    if axis == x.rank - 1:
+        return x
+    return transpose(x, [i for i in range(x.rank) if i != axis] + [axis])
+
+
+def move_last_axis(x, axis):
+    if axis == x.rank - 1:
+        return x
+    perm = list(range(x.rank - 1))
+    perm.insert(axis, x.rank - 1)
+    return transpose(x, perm)
+
+
+@op
+def broadcast_to(x, shape):
+    from .elementwise import _unbroadcast
+    x = as_tensor(x, "x", "broadcast_to")
+    shape = tuple(int(d) for d in shape)
+    lead = len(shape) - x.rank
+    if lead < 0 or builtins.any(d not in (1, s) for d, s in zip(x.shape, shape[lead:])):
+        raise ValueError(f"broadcast_to: cannot broadcast shape {x.shape} to {shape}")
+    if shape == x.shape:
+        return clone(x)
+    src = contiguous_strides(x.shape)
+    strides = [0] * lead + [0 if d == 1 else s for d, s in zip(x.shape, src)]
+    return _strided("broadcast_to", x, shape, strides, 0, lambda dy, y: (_unbroadcast(dy, x.shape),))
+
+
+def _check_begin_size(x, begin, size):
+    if isinstance(begin, int):
+        begin = [begin]
+    begin = list(begin) + [0] * (x.rank - len(begin))
+    size = [-1] * x.rank if size is None else ([size] if isinstance(size, int) else list(size))
+    size = size + [-1] * (x.rank - len(size))
+    size = [x.shape[i] - begin[i] if s == -1 else s for i, s in enumerate(size)]
+    for i in range(x.rank):
+        if begin[i] < 0 or size[i] < 0 or begin[i] + size[i] > x.shape[i]:
+            raise ValueError(f"slice: begin {tuple(begin)} and size {tuple(size)} are out of range "
+                             f"for a tensor of shape {x.shape}")
+    return begin, size
+
+
+@op
+def slice(x, begin, size=None):
+    """The block of x starting at `begin` with extent `size` (-1: to the end), as tfjs's slice."""
+    x = as_tensor(x, "x", "slice")
+    begin, size = _check_begin_size(x, begin, size)
+    return _strided_slice(x, begin, size, [1] * x.rank)
+
+
+def _strided_slice(x, begin, size, steps):
+    """Elements begin[i] + k * steps[i], k < size[i], on each axis; steps may be negative."""
+    strides = contiguous_strides(x.shape)
+    if list(size) == list(x.shape) and builtins.all(s == 1 for s in steps):
+        return clone(x)
+    offset = builtins.sum(b * s for b, s in zip(begin, strides)) if 0 not in size else 0
+
+    def backward(dy, y):
+        return (_unslice(dy, x.shape, begin, steps),)
+    return _strided("slice", x, size, [s * k for s, k in zip(strides, steps)], offset, backward)
+
+
+def _unslice(dy, shape, begin, steps):
+    """The gradient of a strided slice: dy scattered back to where its elements came from."""
+    for axis, k in enumerate(steps):
+        if k < 0:  # elements were read backwards: read dy backwards from the lowest index
+            dy = reverse(dy, axis)
+            begin = list(begin)
+            begin[axis] = begin[axis] + k * (dy.shape[axis] - 1)
+            steps = list(steps)
+            steps[axis] = -k
+    for axis, k in enumerate(steps):
+        if k > 1 and dy.shape[axis] > 0:  # put k-1 zeros after each element
+            n = dy.shape[axis]
+            d = expand_dims(dy, axis + 1)
+            d = pad(d, [(0, 0)] * (axis + 1) + [(0, k - 1)] + [(0, 0)] * (dy.rank - axis - 1))
+            dy = reshape(d, dy.shape[:axis] + (n * k,) + dy.shape[axis + 1:])
+            dy = _strided_slice(dy, [0] * dy.rank, dy.shape[:axis] + ((n - 1) * k + 1,) + dy.shape[axis + 1:],
+                                [1] * dy.rank)
+    paddings = [(b, s - b - d) for b, s, d in zip(begin, shape, dy.shape)]
+    return pad(dy, paddings)
+
+
+@op
+def pad(x, paddings, constant_value=0):
+    x = as_tensor(x, "x", "pad")
+    paddings = [tuple(int(v) for v in p) for p in paddings]
+    if len(paddings) != x.rank or builtins.any(len(p) != 2 or p[0] < 0 or p[1] < 0 for p in paddings):
+        raise ValueError(f"pad: paddings must be {x.rank} pairs of non-negative ints for shape "
+                         f"{x.shape}, got {paddings}")
+    shape = tuple(d + a + b for d, (a, b) in zip(x.shape, paddings))
+    return run("pad", (x,), shape, x.dtype, lambda b: b.pad(x, paddings, constant_value),
+               lambda dy, y: (slice(dy, [p[0] for p in paddings], list(x.shape)),))
+
+
+@op
+def reverse(x, axis=None):
+    x = as_tensor(x, "x", "reverse")
+    axes = norm_axes(axis, x.rank, "reverse")
+    strides = contiguous_strides(x.shape)
+    offset = builtins.sum((x.shape[a] - 1) * strides[a] for a in axes) if x.size else 0
+    steps = [-s if i in axes else s for i, s in enumerate(strides)]
+    return _strided("reverse", x, x.shape, steps, offset, lambda dy, y: (reverse(dy, axes),))
+
+
+@op
+def concat(tensors, axis=0):
+    if isinstance(tensors, Tensor) or not tensors:
+        raise ValueError("concat: argument 'tensors' must be a non-empty list of tensors")
+    from .elementwise import cast
+    from ..dtypes import upcast
+    xs = [as_tensor(t, f"tensors[{i}]", "concat") for i, t in enumerate(tensors)]
+    rank = xs[0].rank
+    axis = norm_axis(axis, rank, "concat")
+    for x in xs:
+        if x.rank != rank or x.shape[:axis] + x.shape[axis + 1:] != xs[0].shape[:axis] + xs[0].shape[axis + 1:]:
+            raise ValueError(f"concat: shapes {[t.shape for t in xs]} differ outside axis {axis}")
+    dtype = upcast(*(x.dtype for x in xs))
+    xs = [cast(x, dtype) if x.dtype != dtype else x for x in xs]
+    if len(xs) == 1:
+        return clone(xs[0])
+    outer = shape_size(xs[0].shape[:axis])
+    flat = [reshape(x, [outer, x.size // outer if outer else shape_size(x.shape[axis:])]) for x in xs]
+    shape = list(xs[0].shape)
+    shape[axis] = builtins.sum(x.shape[axis] for x in xs)
+    out_shape = (outer, builtins.sum(f.shape[1] for f in flat))
+
+    def backward(dy, y):
+        grads, start = [], 0
+        for x in xs:
+            begin = [0] * rank
+            begin[axis] = start
+            grads.append(slice(dy, begin, list(x.shape)))
+            start += x.shape[axis]
+        return tuple(grads)
+    out = run("concat", tuple(flat), out_shape, dtype, lambda b: b.concat(flat, out_shape))
+    out = reshape(out, shape)
+    if ENGINE.tapes:  # recorded against the original inputs, so each gets its own slice
+        ENGINE.record(tuple(xs), out, backward)
+    return out
+
+
+@op
+def stack(tensors, axis=0):
+    if isinstance(tensors, Tensor) or not tensors:
+        raise ValueError("stack: argument 'tensors' must be a non-empty list of tensors")
+    xs = [as_tensor(t, f"tensors[{i}]", "stack") for i, t in enumerate(tensors)]
+    if len({x.shape for x in xs}) > 1:
+        raise ValueError(f"stack: all tensors must have the same shape, got {[x.shape for x in xs]}")
+    axis = norm_axis(axis, xs[0].rank + 1, "stack")
+    return concat([expand_dims(x, axis) for x in xs], axis)
+
+
+@op
+def unstack(x, axis=0):
+    x = as_tensor(x, "x", "unstack")
+    axis = norm_axis(axis, x.rank, "unstack")
+    size = list(x.shape)
+    size[axis] = 1
+    out = []
+    for i in range(x.shape[axis]):
+        begin = [0] * x.rank
+        begin[axis] = i
+        out.append(squeeze(slice(x, begin, size), [axis]))
+    return out
+
+
+@op
+def split(x, num_or_size_splits, axis=0):
+    x = as_tensor(x, "x", "split")
+    axis = norm_axis(axis, x.rank, "split")
+    n = x.shape[axis]
+    if isinstance(num_or_size_splits, int):
+        if num_or_size_splits <= 0 or n % num_or_size_splits:
+            raise ValueError(f"split: axis {axis} of size {n} cannot be split into "
+                             f"{num_or_size_splits} equal parts")
+        sizes = [n // num_or_size_splits] * num_or_size_splits
+    else:
+        sizes = list(num_or_size_splits)
+        if sizes.count(-1) == 1:
+            sizes[sizes.index(-1)] = n - (builtins.sum(sizes) + 1)
+        if builtins.sum(sizes) != n or builtins.any(s < 0 for s in sizes):
+            raise ValueError(f"split: sizes {list(num_or_size_splits)} do not add up to {n}, "
+                             f"the size of axis {axis}")
+    out, start = [], 0
+    for s in sizes:
+        begin, size = [0] * x.rank, list(x.shape)
+        begin[axis], size[axis] = start, s
+        out.append(slice(x, begin, size))
+        start += s
+    return out
+
+
+@op
+def tile(x, reps):
+    x = as_tensor(x, "x", "tile")
+    reps = [int(r) for r in reps]
+    if len(reps) != x.rank or builtins.any(r < 0 for r in reps):
+        raise ValueError(f"tile: reps must be {x.rank} non-negative ints for shape {x.shape}, got {reps}")
+    interleaved = [v for d in x.shape for v in (1, d)]
+    wide = [v for r, d in zip(reps, x.shape) for v in (r, d)]
+    return reshape(broadcast_to(reshape(x, interleaved), wide), [r * d for r, d in zip(reps, x.shape)])
+
+
+@op
+def gather(x, indices, axis=0, batch_dims=0):
+    """x's slices along `axis` at `indices` (int32). Indices out of range give zeros."""
+    from .elementwise import cast
+    x = as_tensor(x, "x", "gather")
+    indices = as_tensor(indices, "indices", "gather", "int32")
+    if indices.dtype != "int32":
+        raise TypeError(f"gather: argument 'indices' must be int32, got {indices.dtype}")
+    if batch_dims:
+        raise ValueError("gather: batch_dims other than 0 is not supported")
+    axis = norm_axis(axis, x.rank, "gather")
+    outer, n = shape_size(x.shape[:axis]), x.shape[axis]
+    inner = shape_size(x.shape[axis + 1:])
+    x3 = reshape(x, [outer, n, inner])
+    idx = flatten(indices)
+    out_shape = (outer, idx.size, inner)
+    out = run("gather", (x3, idx), out_shape, x.dtype, lambda b: b.gather(x3, idx, out_shape))
+    out = reshape(out, x.shape[:axis] + indices.shape + x.shape[axis + 1:])
+    if ENGINE.tapes and x.dtype == "float32":
+        def backward(dy, y):  # scatter-add as a matmul with the one-hot of the indices
+            from .creation import one_hot
+            from .linalg import matmul
+            hot = cast(one_hot(idx, n), "float32")                                    # [k, n]
+            dx = matmul(hot, reshape(dy, [outer, idx.size, inner]), transpose_a=True)  # [outer, n, inner]
+            return reshape(dx, x.shape), None
+        ENGINE.record((x, idx), out, backward)
+    return out
+
+
+# ---- indexing: t[...] ----
+def getitem(x, key):
+    x._check_alive("getitem")
+    if isinstance(key, (Tensor, list, np.ndarray)):
+        return gather(x, key, 0)
+    key = key if isinstance(key, tuple) else (key,)
+    if builtins.sum(k is Ellipsis for k in key) > 1:
+        raise IndexError("getitem: an index can only have a single ellipsis ('...')")
+    used = builtins.sum(1 for k in key if k is not None and k is not Ellipsis)
+    if used > x.rank:
+        raise IndexError(f"getitem: too many indices ({used}) for a tensor of shape {x.shape}")
+    if Ellipsis in key:
+        i = key.index(Ellipsis)
+        key = key[:i] + (builtins.slice(None),) * (x.rank - used) + key[i + 1:]
+    else:
+        key = key + (builtins.slice(None),) * (x.rank - used)
+    begin, size, steps, out_shape, axis = [], [], [], [], 0
+    for k in key:
+        if k is None:
+            out_shape.append(1)
+            continue
+        d = x.shape[axis]
+        if isinstance(k, builtins.slice):
+            start, stop, step = k.indices(d)
+            n = len(range(start, stop, step))
+            begin.append(start if n else 0)
+            size.append(n)
+            steps.append(step)
+            out_shape.append(n)
+        elif isinstance(k, (int, np.integer)):
+            if not -d <= k < d:
+                raise IndexError(f"getitem: index {k} is out of bounds for axis {axis} with size {d}")
+            begin.append(int(k) % d)
+            size.append(1)
+            steps.append(1)
+        else:
+            raise TypeError(f"getitem: unsupported index {k!r}; use ints, slices, None, ... or an "
+                            "int tensor/list for gather")
+        axis += 1
+    return _index(x, begin, size, steps, out_shape)
+
+
+@op
+def _index(x, begin, size, steps, out_shape):
+    return reshape(_strided_slice(x, begin, size, steps), out_shape)

@@ -1,0 +1,142 @@
+"""Tensor: an immutable n-d array whose values live in a backend buffer (a NumPy array or a GPU
+texture). Ops are attached as methods by webtensor.ops, so every op chains: a.sub(b).square()."""
+import numpy as np
+
+from .engine import ENGINE
+
+
+class Tensor:
+    __slots__ = ("shape", "dtype", "_data", "id", "_kept", "__weakref__")
+    __array_priority__ = 1000  # so that ndarray + tensor calls Tensor.__radd__
+
+    def __init__(self, data, shape, dtype):
+        self.shape, self.dtype, self._kept = shape, dtype, False
+        ENGINE.attach(self, data)
+        ENGINE.track(self)
+
+    # ---- metadata ----
+    @property
+    def rank(self):
+        return len(self.shape)
+
+    @property
+    def size(self):
+        n = 1
+        for d in self.shape:
+            n *= d
+        return n
+
+    @property
+    def is_disposed(self):
+        return self._data is None
+
+    def dispose(self):
+        ENGINE.dispose_tensor(self)
+
+    def _check_alive(self, op):
+        if self._data is None:
+            raise ValueError(f"{op}: tensor (id {self.id}, shape {self.shape}) is disposed; "
+                             "it was freed by dispose() or by the tidy() that made it")
+
+    # ---- reading values ----
+    def data_sync(self):
+        """The values as a flat read-only NumPy array (a blocking download on GPU backends)."""
+        self._check_alive("data_sync")
+        data = self._data
+        if data.values is None:
+            data.values = data.backend.read(data.handle, self.dtype)
+            data.values.flags.writeable = False
+        return data.values
+
+    async def data(self):
+        """Like data_sync, but waits for the GPU without blocking the browser's event loop."""
+        self._check_alive("data")
+        data = self._data
+        if data.values is None:
+            values = await data.backend.read_async(data.handle, self.dtype)
+            if data.values is None and self._data is data:
+                values.flags.writeable = False
+                data.values = values
+            return values
+        return data.values
+
+    def numpy(self):
+        return self.data_sync().reshape(self.shape).copy()
+
+    def array_sync(self):
+        return self.numpy().tolist()
+
+    async def array(self):
+        return (await self.data()).reshape(self.shape).tolist()
+
+    def __array__(self, dtype=None, copy=None):
+        a = self.data_sync().reshape(self.shape)
+        return a.astype(dtype) if dtype is not None else a.copy()
+
+    def item(self):
+        if self.size != 1:
+            raise ValueError(f"item: expected a tensor with one element, got shape {self.shape}")
+        return self.data_sync()[0].item()
+
+    def __bool__(self):
+        if self.size != 1:
+            raise ValueError(f"bool: the truth value of a tensor of shape {self.shape} is ambiguous")
+        return bool(self.data_sync()[0])
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __index__(self):
+        if self.dtype != "int32":
+            raise TypeError(f"index: expected an int32 tensor, got {self.dtype}")
+        return int(self.item())
+
+    def __len__(self):
+        if not self.shape:
+            raise TypeError("len: a scalar tensor has no length")
+        return self.shape[0]
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
+
+    def __repr__(self):
+        if self._data is None:
+            return f"Tensor(<disposed>, shape={self.shape}, dtype={self.dtype})"
+        body = np.array2string(self.numpy(), separator=", ", threshold=100, prefix="Tensor(")
+        return f"Tensor({body}, shape={self.shape}, dtype={self.dtype})"
+
+    __hash__ = object.__hash__
+
+    def __setitem__(self, key, value):
+        raise TypeError("Tensor is immutable: use wt.where, wt.pad or a Variable's assign() instead")
+
+
+class Scalar(Tensor):
+    __slots__ = ()
+
+
+class Tensor1D(Tensor):
+    __slots__ = ()
+
+
+class Tensor2D(Tensor):
+    __slots__ = ()
+
+
+class Tensor3D(Tensor):
+    __slots__ = ()
+
+
+class Tensor4D(Tensor):
+    __slots__ = ()
+
+
+RANK_CLASSES = {0: Scalar, 1: Tensor1D, 2: Tensor2D, 3: Tensor3D, 4: Tensor4D}
+
+
+def make_tensor(data, shape, dtype):
+    return RANK_CLASSES.get(len(shape), Tensor)(data, shape, dtype)

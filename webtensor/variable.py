@@ -1,0 +1,53 @@
+"""Variables: mutable tensors that optimizers update in place. tidy() never disposes them."""
+from .dtypes import check_dtype
+from .engine import ENGINE
+from .ops.core import as_tensor
+from .ops.elementwise import cast
+from .tensor import Tensor
+
+
+class Variable(Tensor):
+    __slots__ = ("name", "trainable")
+
+    def __init__(self, initial, trainable=True, name=None, dtype=None):
+        value = as_tensor(initial, "initial_value", "variable")
+        dtype = check_dtype(dtype, "variable") or value.dtype
+        temporary = value is not initial
+        if dtype != value.dtype:
+            value, temporary = cast(value, dtype), True
+        self.name = name or f"variable{ENGINE.next_id + 1}"
+        if self.name in ENGINE.variables:
+            raise ValueError(f"variable: a variable named {self.name!r} already exists")
+        self.trainable = trainable
+        scopes, ENGINE.scopes = ENGINE.scopes, []  # not owned by any tidy
+        try:
+            super().__init__(value._data, value.shape, dtype)
+        finally:
+            ENGINE.scopes = scopes
+        if temporary:
+            value.dispose()
+        ENGINE.variables[self.name] = self
+
+    def assign(self, new_value):
+        """Replace the values (same shape and dtype); the old buffer is released."""
+        self._check_alive("assign")
+        new_value = as_tensor(new_value, "new_value", "assign")
+        if new_value.shape != self.shape or new_value.dtype != self.dtype:
+            raise ValueError(f"assign: new value has shape {new_value.shape} and dtype "
+                             f"{new_value.dtype}; variable {self.name!r} has {self.shape}, {self.dtype}")
+        old = self._data
+        ENGINE.attach(self, new_value._data)
+        ENGINE.release(old)
+        return self
+
+    def dispose(self):
+        if self._data is not None:
+            ENGINE.variables.pop(self.name, None)
+        super().dispose()
+
+    def __repr__(self):
+        return "Variable" + super().__repr__()[len("Tensor"):-1] + f", name={self.name!r})"
+
+
+def variable(initial_value, trainable=True, name=None, dtype=None):
+    return Variable(initial_value, trainable, name, dtype)
