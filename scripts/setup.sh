@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Install what webtensor and its browser runtime need, on a fresh Debian machine or an
+# already set-up one (each step is skipped when done): npm and Chromium from apt-get, the
+# package with its test extras, then `webtensor setup` (Pyodide cache, verified; the wheel).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "$@"
+}
+command -v npm >/dev/null || apt_install npm  # `npm pack` fetches the Pyodide core
+if [ -z "${WEBTENSOR_CHROMIUM:-}" ] && ! command -v chromium >/dev/null; then
+  apt_install chromium
+fi
+
+python -m pip install -q -e '.[test]'
+webtensor setup

@@ -1,0 +1,103 @@
+// Loads Pyodide and webtensor, then runs demo.py, which reports back through window.wtDemo.
+//
+// Where Pyodide and the wheel come from, first match wins:
+//   ?pyodide=URL&wheel=URL             query parameters
+//   config.json                        written by `webtensor serve` (local copies)
+//   the Pyodide CDN and the `webtensor` package from PyPI otherwise
+const PYODIDE_CDN = "https://cdn.jsdelivr.net/pyodide/v0.27.7/full/";
+const $ = (id) => document.getElementById(id);
+
+async function sources() {
+  const query = new URLSearchParams(location.search);
+  let config = {};
+  try {
+    const reply = await fetch("config.json");
+    if (reply.ok) config = await reply.json();
+  } catch { /* a plain static host has none */ }
+  const wheels = query.getAll("wheel");
+  return {
+    indexURL: new URL(query.get("pyodide") || config.pyodide || PYODIDE_CDN, location.href).href,
+    wheels: wheels.length ? wheels : (config.wheels || ["webtensor"]),
+  };
+}
+
+// The page state the demo reports into; tests read it too.
+const state = (window.wtDemo = { done: false, error: null, backend: null, losses: [] });
+
+function plotLoss(canvas, losses) {
+  const ctx = canvas.getContext("2d");
+  const { width: w, height: h } = canvas;
+  const pad = 36;
+  ctx.clearRect(0, 0, w, h);
+  ctx.strokeStyle = "#9aa3b2";
+  ctx.strokeRect(pad, 8, w - pad - 8, h - pad - 8);
+  if (!losses.length) return;
+  const top = Math.max(...losses);
+  const x = (i) => pad + (i / Math.max(1, losses.length - 1)) * (w - pad - 8);
+  const y = (v) => 8 + (1 - v / top) * (h - pad - 8);
+  ctx.fillStyle = "#4a5263";
+  ctx.font = "11px system-ui";
+  ctx.fillText(top.toFixed(2), 2, 16);
+  ctx.fillText("0", pad - 10, h - pad);
+  ctx.fillText(`step ${losses.length - 1}`, w - 64, h - 12);
+  ctx.strokeStyle = "#2563eb";
+  ctx.lineWidth = 2;
+  ctx.beginPath();
+  losses.forEach((v, i) => (i ? ctx.lineTo(x(i), y(v)) : ctx.moveTo(x(i), y(v))));
+  ctx.stroke();
+}
+
+function plotPoints(canvas, points, classes) {
+  const ctx = canvas.getContext("2d");
+  const colors = ["#2563eb", "#dc2626", "#16a34a", "#9333ea"];
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  const s = canvas.width / 2.4;
+  points.forEach(([px, py], i) => {
+    ctx.fillStyle = colors[classes[i] % colors.length];
+    ctx.beginPath();
+    ctx.arc(canvas.width / 2 + px * s, canvas.height / 2 - py * s, 3, 0, 2 * Math.PI);
+    ctx.fill();
+  });
+}
+
+// Called from demo.py (through the `js` module).
+Object.assign(state, {
+  setBackend(name) { state.backend = name; $("backend").textContent = name; },
+  report(step, loss) {
+    state.losses.push(loss);
+    $("step").textContent = step;
+    $("loss").textContent = loss.toFixed(4);
+    plotLoss($("loss-plot"), state.losses);
+  },
+  showData(points, classes) { plotPoints($("data-plot"), points, classes); },
+  finish(accuracy) {
+    $("accuracy").textContent = `${(accuracy * 100).toFixed(1)}%`;
+    $("status").textContent = "done";
+    state.accuracy = accuracy;
+    state.done = true;
+  },
+});
+
+function fail(message) {
+  state.error = String(message);
+  $("status").textContent = "failed";
+  $("error").hidden = false;
+  $("error").textContent = state.error;
+}
+window.addEventListener("error", (e) => fail(e.message));
+window.addEventListener("unhandledrejection", (e) => fail(e.reason && e.reason.message || e.reason));
+
+async function main() {
+  const { indexURL, wheels } = await sources();
+  const { loadPyodide } = await import(new URL("pyodide.mjs", indexURL).href);
+  const pyodide = await loadPyodide({ indexURL });
+  $("status").textContent = "installing webtensor…";
+  await pyodide.loadPackage(["numpy", "micropip"]);
+  const urls = wheels.map((w) => (w.endsWith(".whl") ? new URL(w, location.href).href : w));
+  await pyodide.pyimport("micropip").install(urls);
+  $("status").textContent = "training…";
+  const demo = await (await fetch("demo.py")).text();
+  await pyodide.runPythonAsync(demo, { filename: "demo.py" });
+}
+
+main().catch((e) => fail(e && e.message || e));
