@@ -48,12 +48,9 @@ def run(coro):
         asyncio.get_running_loop()
     except RuntimeError:
         return asyncio.run(coro)
-    try:  # Pyodide with JS promise integration can block on a coroutine
-        from pyodide.ffi import can_run_sync, run_sync
-        if can_run_sync():
-            return run_sync(coro)
-    except ImportError:
-        pass
+    if can_block():  # Pyodide with JS promise integration can block on a coroutine
+        from pyodide.ffi import run_sync
+        return run_sync(coro)
     # A loop is already running and cannot be re-entered: step the coroutine by hand, which
     # works for the CPU-side awaits these tests make (they complete without suspending).
     try:
@@ -65,6 +62,23 @@ def run(coro):
         return stop.value
 
 
+def can_block():
+    """True where run() can wait for a truly pending future (not only step a coroutine)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return True
+    try:
+        from pyodide.ffi import run_sync  # noqa: F401
+    except ImportError:
+        return False
+    try:
+        from pyodide.ffi import can_run_sync
+    except ImportError:
+        return True
+    return bool(can_run_sync())
+
+
 # ---------------------------------------------------------------- tolerances
 
 def tol(backend, kind="basic"):
@@ -73,7 +87,7 @@ def tol(backend, kind="basic"):
     table = {
         "basic": (1e-4, 1e-5) if cpu else (1e-3, 1e-4),
         "trans": (1e-4, 1e-5) if cpu else (2e-3, 1e-4),
-        "grad": (1e-3, 1e-4) if cpu else (5e-3, 5e-4),
+        "grad": (5e-4, 5e-5) if cpu else (5e-3, 5e-4),
     }
     rtol, atol = table[kind]
     return {"rtol": rtol, "atol": atol}

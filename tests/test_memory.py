@@ -53,6 +53,18 @@ def test_tidy_as_decorator(backend):
     assert n_tensors() == before + 1
 
 
+def test_tidy_decorates_a_function_with_parameters(backend):
+    @wt.tidy
+    def f(x, k=2.0):
+        return wt.exp(x * 0) * k + x
+
+    x = wt.tensor([1.0, 2.0])
+    before = n_tensors()
+    y = f(x, k=3.0)
+    assert n_tensors() == before + 1
+    assert_close(y, [4.0, 5.0])
+
+
 def test_returned_containers_survive(backend):
     x = wt.tensor([1.0, 2.0])
     before = n_tensors()

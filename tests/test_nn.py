@@ -88,6 +88,22 @@ def test_conv2d(backend, xs, fs, strides, pad, dil):
                lambda a, b: conv2d_ref(a, b, strides, pad, dil), [x, w], backend)
 
 
+def test_non_contiguous_inputs_and_methods(backend):
+    rng = np.random.default_rng(50)
+    x = uniform(rng, (2, 5, 5, 1)).transpose(3, 1, 2, 0)  # (1, 5, 5, 2), not C-contiguous
+    w = uniform(rng, (3, 2, 2, 3)).transpose(1, 2, 0, 3)  # (2, 2, 3, 3)[:, :, :2]
+    w = w[:, :, :2]
+    assert not (x.flags.c_contiguous or w.flags.c_contiguous)
+    x64 = x.astype(np.float64)
+    t = wt.tensor(x)
+    assert_close(t.conv2d(wt.tensor(w), 1, "valid"), conv2d_ref(x64, w, 1, "valid"), **tol(backend))
+    assert_close(t.max_pool(2, 1, "valid"), pool_ref(x64, 2, 1, "valid", "max"), **tol(backend))
+    assert_close(t.avg_pool(2, 2, "same"), pool_ref(x64, 2, 2, "same", "avg"), **tol(backend))
+    assert_close(t.softmax(), _softmax(x64), **tol(backend, "trans"))
+    assert_close(t.log_softmax(), np.log(_softmax(x64)), **tol(backend, "trans"))
+    assert_close(t.resize_bilinear([3, 4]), resize_bilinear_ref(x64, (3, 4)), **tol(backend))
+
+
 def test_conv2d_method_and_3d_input(backend):
     rng = np.random.default_rng(52)
     x, w = uniform(rng, (4, 4, 2)), uniform(rng, (2, 2, 2, 1))
@@ -212,6 +228,16 @@ def test_dropout(backend):
     assert_close(wt.dropout(wt.tensor(x), 0.0), x)
     again = to_np(wt.dropout(wt.tensor(x), 0.3, seed=7))
     np.testing.assert_array_equal(again, y)
+
+
+def test_dropout_gradient_follows_the_mask(backend):
+    x = wt.tensor(np.ones((10, 10), np.float32))
+    w = np.random.default_rng(60).uniform(0.5, 1.5, (10, 10)).astype(np.float32)
+    y, g = wt.value_and_grad(lambda t: wt.sum(wt.dropout(t, 0.4, seed=11) * wt.tensor(w)))(x)
+    mask = to_np(wt.dropout(x, 0.4, seed=11)) / (1 / 0.6)
+    assert set(np.unique(mask)) == {0.0, 1.0}
+    np.testing.assert_allclose(to_np(g), w * mask / 0.6, rtol=1e-5)
+    np.testing.assert_allclose(to_np(y), np.sum(w * mask / 0.6), rtol=1e-4)
 
 
 def test_dropout_noise_shape(backend):

@@ -89,6 +89,12 @@ def test_all_any(backend, name, ref, axis, keep_dims):
                  ref(np.zeros((0, 2), bool), axis=0), dtype="bool")
 
 
+def test_sum_of_bool_counts_as_int32(backend):
+    x = np.array([[True, False, True], [True, True, True]])
+    assert_close(wt.sum(wt.tensor(x)), np.int32(5), dtype="int32")
+    assert_close(wt.sum(wt.tensor(x), 1), np.array([2, 3], np.int32), dtype="int32")
+
+
 @pytest.mark.parametrize("name,ref", [("argmax", np.argmax), ("argmin", np.argmin)])
 @pytest.mark.parametrize("axis", [0, 1, 2, -1])
 @pytest.mark.parametrize("dtype", ["float32", "int32"])

@@ -157,3 +157,25 @@ def test_repr(backend):
     assert "Tensor" in r and "1.5" in r and "4.5" in r
     r = repr(wt.tensor([1, 2], dtype="int32"))
     assert "int32" in r and "2" in r
+
+
+SPEC_OPS = """
+    neg abs square sqrt rsqrt exp log log1p expm1 sin cos tan asin acos atan sinh cosh tanh sigmoid
+    log_sigmoid relu relu6 elu selu leaky_relu prelu softplus sign floor ceil round reciprocal erf
+    step clip_by_value is_nan is_inf is_finite
+    add sub mul div floor_div mod pow maximum minimum squared_difference atan2
+    equal not_equal less less_equal greater greater_equal logical_and logical_or logical_not
+    logical_xor where
+    sum mean prod max min argmax argmin all any logsumexp norm moments cumsum
+    matmul dot outer
+    reshape flatten transpose expand_dims squeeze concat stack unstack split slice gather tile pad
+    reverse cast clone broadcast_to
+    softmax log_softmax conv2d conv2d_transpose depthwise_conv2d max_pool avg_pool batch_norm
+    dropout resize_bilinear
+""".split()
+
+
+@pytest.mark.parametrize("name", SPEC_OPS)
+def test_every_op_is_a_function_and_a_method(name):
+    assert callable(getattr(wt, name, None)), f"wt.{name} is missing"
+    assert callable(getattr(wt.Tensor, name, None)), f"Tensor.{name} is missing"
