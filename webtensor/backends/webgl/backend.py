@@ -1,0 +1,288 @@
+"""The WebGL2 backend: base.py's kernels as GLSL programs over RGBA32F textures.
+
+Shapes reach the GPU as uniforms, never as GLSL text, so a program is compiled once per
+structure (kernel, op, input access modes, rank) and reused for every shape: a new batch size
+compiles nothing. int32 and bool values are stored as float32 (exact up to 2**24)."""
+import numpy as np
+
+from ...dtypes import DTYPES
+from ..base import Backend
+from . import codegen
+from .context import GLContext, layout
+
+REDUCE_CHUNK = 1024  # longer rows reduce in two passes, so that many fragments share the work
+
+
+class GPUArray:
+    """A tensor's buffer: a texture, or host values not uploaded yet (lazy upload)."""
+    __slots__ = ("size", "texture", "host")
+
+    def __init__(self, size, texture=None, host=None):
+        self.size, self.texture, self.host = size, texture, host
+
+
+def _merge_dims(shape, strides_list):
+    """Drop size-1 dims and merge neighbours that are contiguous for every input: less index
+    math per element and fewer distinct programs."""
+    dims = [(d, [s[i] for s in strides_list]) for i, d in enumerate(shape) if d != 1]
+    merged = []
+    for d, st in dims:
+        if merged:
+            pd, pst = merged[-1]
+            if all(ps == s * d for ps, s in zip(pst, st)):
+                merged[-1] = (pd * d, st)
+                continue
+        merged.append((d, st))
+    if not merged:
+        merged = [(1, [0] * len(strides_list))]
+    return [d for d, _ in merged], [[st[k] for _, st in merged] for k in range(len(strides_list))]
+
+
+def _contiguous(shape):
+    strides, acc = [], 1
+    for d in reversed(shape):
+        strides.append(acc)
+        acc *= d
+    return strides[::-1]
+
+
+def _broadcast_strides(in_shape, out_shape):
+    lead = len(out_shape) - len(in_shape)
+    src = _contiguous(in_shape)
+    return [0] * lead + [0 if d == 1 else s for d, s in zip(in_shape, src)]
+
+
+class WebGLBackend(Backend):
+    name = "webgl"
+
+    def __init__(self):
+        self.ctx = GLContext()
+
+    # ---- buffers ----
+    def write(self, values, dtype):
+        return GPUArray(values.size, host=np.asarray(values, np.float32).reshape(-1))
+
+    def _texture(self, a, op):
+        """The texture of a buffer, uploading host values on first GPU use."""
+        if a.texture is None:
+            ctx = self.ctx
+            ctx.check(op)
+            a.texture = ctx.texture(a.size)
+            padded = np.zeros(a.texture.w * a.texture.h * 4, np.float32)
+            padded[:a.size] = a.host
+            ctx.upload(a.texture, padded)
+            if a.size > 4:
+                a.host = None  # small values stay on the host too: they become uniforms
+        elif a.texture.generation != self.ctx.generation:
+            raise RuntimeError(f"{op}: this tensor's texture was lost with the WebGL context")
+        return a.texture
+
+    def _host(self, values, dtype):
+        if dtype == "int32":
+            return np.rint(values).astype(np.int32)
+        if dtype == "bool":
+            return values != 0
+        return values.copy()
+
+    def read(self, a, dtype):
+        if a.host is not None:
+            return self._host(a.host[:a.size], dtype)
+        self.ctx.check("data_sync")
+        return self._host(self.ctx.download(self._texture(a, "data_sync"))[:a.size], dtype)
+
+    async def read_async(self, a, dtype):
+        if a.host is not None:
+            return self._host(a.host[:a.size], dtype)
+        self.ctx.check("data")
+        return self._host((await self.ctx.download_async(self._texture(a, "data")))[:a.size], dtype)
+
+    def dispose(self, a):
+        if a.texture is not None:
+            self.ctx.release(a.texture)
+            a.texture = None
+        a.host = None
+
+    def memory(self):
+        return {"num_textures": self.ctx.num_textures, "num_bytes_in_gpu": self.ctx.texture_bytes}
+
+    # ---- running a program ----
+    def _run(self, key, make_source, samplers, inputs, size, uniforms, op):
+        """Compile (once per key) and draw into a fresh texture of `size` elements."""
+        ctx = self.ctx
+        ctx.check(op)
+        prog = ctx.program(key, make_source, samplers, op)
+        textures = [self._texture(a, op) for a in inputs]
+        out = ctx.texture(size)
+        ctx.forget(out)
+        ctx.use(prog)
+        for name, value in uniforms:
+            if isinstance(value, float):
+                ctx.set_float(prog, name, value)
+            elif isinstance(value, int):
+                ctx.set_int(prog, name, value)
+            else:
+                ctx.set_ints(prog, name, value)
+        ctx.set_int(prog, "u_width", out.w)
+        for name, tex in zip(samplers, textures):
+            ctx.set_int(prog, name + "_w", tex.w)
+        ctx.draw(prog, out, textures)
+        return GPUArray(size, out)
+
+    def _elementwise(self, expr, xs, out_shape, ints=False, strided=None, scalar=None):
+        """One elementwise program. Each input is read as a texel (same layout as the output),
+        a uniform (a scalar still on the host) or through strides (broadcast or a view)."""
+        size = 1
+        for d in out_shape:
+            size *= d
+        modes, samplers, arrays, uniforms, stride_lists = [], [], [], [], []
+        for k, x in enumerate(xs):
+            name, a = "ABC"[k], x._data.handle
+            if strided is None and a.size == 1 and a.host is not None:
+                modes.append("uniform")
+                uniforms.append((name + "_value", float(a.host[0])))
+                continue
+            samplers.append(name)
+            arrays.append(a)
+            if strided is None and tuple(x.shape) == tuple(out_shape):
+                modes.append("texel")
+            else:
+                modes.append("strided")
+                stride_lists.append((name, strided[0] if strided else _broadcast_strides(x.shape, out_shape),
+                                     strided[1] if strided else 0))
+        rank = 1
+        if stride_lists:
+            shape, merged = _merge_dims(list(out_shape), [s for _, s, _ in stride_lists])
+            rank = len(shape)
+            uniforms.append(("u_shape", shape))
+            for (name, _, offset), st in zip(stride_lists, merged):
+                uniforms.append((name + "_strides", st))
+                uniforms.append((name + "_offset", int(offset)))
+        if scalar is not None:
+            uniforms.append(("u_scalar", float(scalar)))
+        key = ("ew", expr, tuple(modes), rank, ints)
+        return self._run(key, lambda: codegen.elementwise(expr, modes, rank, ints), samplers, arrays,
+                         size, uniforms, expr)
+
+    # ---- kernels ----
+    def fill(self, shape, value, dtype):
+        size = int(np.prod(shape))
+        if size <= 4:  # tiny constants stay on the host, where they serve as uniforms
+            return GPUArray(size, host=np.full(size, value, np.float32))
+        return self._elementwise("fill", [], shape, scalar=float(value))
+
+    def unary(self, op, x):
+        return self._elementwise(op, [x], x.shape, ints=x.dtype != "float32")
+
+    def binary(self, op, a, b, out_shape):
+        return self._elementwise(op, [a, b], out_shape, ints=a.dtype != "float32")
+
+    def where(self, cond, a, b, out_shape):
+        return self._elementwise("where", [cond, a, b], out_shape)
+
+    def cast(self, x, dtype):
+        expr = {"int32": "cast_int32", "bool": "cast_bool"}.get(dtype, "copy")
+        if x.dtype != "float32" and dtype == "int32":
+            expr = "copy"  # bool -> int32: already 0/1
+        return self._elementwise(expr, [x], x.shape)
+
+    def strided(self, x, shape, strides, offset):
+        return self._elementwise("copy", [x], shape, strided=(list(strides), offset))
+
+    def reduce(self, op, x):
+        rows, inner = x.shape
+        a = x._data.handle
+        if rows == 0:
+            return GPUArray(0, host=np.zeros(0, np.float32))
+        chunk = inner if inner <= REDUCE_CHUNK or rows >= 64 else REDUCE_CHUNK
+        chunks = max(1, -(-inner // chunk)) if inner else 1
+        vec4 = inner % 4 == 0 and chunk % 4 == 0 and inner > 0
+        out = self._run(("reduce", op, vec4), lambda: codegen.reduce(op, vec4), ["X"], [a], rows * chunks,
+                        [("u_inner", inner), ("u_chunk", max(chunk, 1)), ("u_chunks", chunks)], op)
+        if chunks == 1:
+            return out
+        try:
+            return self.reduce(op, _Ref((rows, chunks), out))
+        finally:
+            self.dispose(out)
+
+    def arg_reduce(self, op, x):
+        rows, inner = x.shape
+        cmp = ">" if op == "argmax" else "<"
+        return self._run(("arg", op), lambda: codegen.simple("arg_reduce", [("X", "texel")], CMP=cmp),
+                         ["X"], [x._data.handle], rows, [("u_inner", inner)], op)
+
+    def cumsum(self, x, exclusive, reverse):
+        rows, inner = x.shape
+        return self._run(("cumsum",), lambda: codegen.simple("cumsum", [("X", "texel")]), ["X"],
+                         [x._data.handle], rows * inner,
+                         [("u_inner", inner), ("u_exclusive", int(exclusive)), ("u_reverse", int(reverse))], "cumsum")
+
+    def matmul(self, a, b, transpose_a, transpose_b):
+        ba, m, k = a.shape[0], *(a.shape[1:][::-1] if transpose_a else a.shape[1:])
+        bb, n = b.shape[0], (b.shape[1] if transpose_b else b.shape[2])
+        batch = max(ba, bb)
+        size = batch * m * n
+        if transpose_a and k % 4 == 0 and n % 4 == 0 and size:
+            # one transpose pass buys the fast path, which reads rows of A as texels
+            at = self.strided(a, (ba, m, k), (a.shape[1] * a.shape[2], 1, m), 0)
+            try:
+                return self.matmul(_Ref((ba, m, k), at), b, False, transpose_b)
+            finally:
+                self.dispose(at)
+        if k % 4 == 0 and n % 4 == 0 and not transpose_a and m * n > 0:
+            # the fast path reads A's rows as texels; B either row-major (NN) or transposed (NT)
+            nt = int(bool(transpose_b))
+            uniforms = [("u_M", m), ("u_N", n), ("u_K", k),
+                        ("u_a_batch", 0 if ba == 1 else m * k // 4), ("u_b_batch", 0 if bb == 1 else k * n // 4)]
+            src = lambda: codegen.simple("matmul4", [("A", "texel"), ("B", "texel")]).replace(  # noqa: E731
+                "#define RANK 1", f"#define RANK 1\n#define NT {nt}")
+            return self._run(("matmul4", nt), src, ["A", "B"], [a._data.handle, b._data.handle], size, uniforms, "matmul")
+        sa = [0 if ba == 1 else m * k] + ([1, m] if transpose_a else [k, 1])
+        sb = [0 if bb == 1 else k * n] + ([1, k] if transpose_b else [n, 1])
+        uniforms = [("u_M", m), ("u_N", n), ("u_K", k), ("u_a_strides", sa), ("u_b_strides", sb)]
+        return self._run(("matmul",), lambda: codegen.simple("matmul", [("A", "texel"), ("B", "texel")]),
+                         ["A", "B"], [a._data.handle, b._data.handle], size, uniforms, "matmul")
+
+    def pad(self, x, paddings, value):
+        out_shape = [d + p + q for d, (p, q) in zip(x.shape, paddings)]
+        rank = max(len(out_shape), 1)
+        size = int(np.prod(out_shape))
+        uniforms = [("u_shape", out_shape or [1]), ("u_before", [p for p, _ in paddings] or [0]),
+                    ("u_in_shape", list(x.shape) or [1]), ("u_scalar", float(value))]
+        return self._run(("pad", rank), lambda: codegen.simple("pad", [("X", "texel")], rank), ["X"],
+                         [x._data.handle], size, uniforms, "pad")
+
+    def concat(self, xs, out_shape):
+        rows = xs[0].shape[0]
+        parts = [x for x in xs if x.shape[1] > 0]
+        if not parts:
+            return GPUArray(0, host=np.zeros(0, np.float32))
+        if len(parts) > 8:  # a program takes up to 8 inputs: join the first 8, then the rest
+            head = self.concat(parts[:8], None)
+            try:
+                return self.concat([_Ref((rows, sum(p.shape[1] for p in parts[:8])), head)] + parts[8:], None)
+            finally:
+                self.dispose(head)
+        ends, acc = [], 0
+        for p in parts:
+            acc += p.shape[1]
+            ends.append(acc)
+        names = [f"X{k}" for k in range(len(parts))]
+        return self._run(("concat", len(parts)), lambda: codegen.concat(len(parts)), names,
+                         [p._data.handle for p in parts], rows * acc,
+                         [("u_total", acc), ("u_ends", ends)], "concat")
+
+    def gather(self, x, indices, out_shape):
+        outer, n, inner = x.shape
+        k = out_shape[1]
+        return self._run(("gather",), lambda: codegen.simple("gather", [("X", "texel"), ("I", "texel")]),
+                         ["X", "I"], [x._data.handle, indices._data.handle], outer * k * inner,
+                         [("u_n", n), ("u_k", k), ("u_inner", inner)], "gather")
+
+
+class _Ref:
+    """Just enough of a Tensor to feed a kernel an intermediate made inside another kernel."""
+    __slots__ = ("shape", "dtype", "_data", "handle")
+
+    def __init__(self, shape, handle):
+        self.shape, self.dtype, self._data, self.handle = shape, "float32", self, handle

@@ -1,0 +1,327 @@
+"""The WebGL2 context, seen from Python: bound GL methods (each JS attribute lookup through
+Pyodide costs microseconds), a state cache that skips redundant calls, compiled programs,
+a texture pool, and the two data paths (upload, download) through views of WASM memory."""
+import asyncio
+
+import numpy as np
+
+import js
+from pyodide.ffi import create_once_callable, create_proxy, to_js
+
+MAX_WIDTH = 4096  # texels per texture row; a tensor folds into as many rows as it needs
+
+
+class WebGLUnavailable(RuntimeError):
+    pass
+
+
+class ContextLost(RuntimeError):
+    pass
+
+
+def _heap():
+    import pyodide_js
+    return pyodide_js._module.HEAPU8
+
+
+def heap_view(array):
+    """A Float32Array aliasing a float32 ndarray's bytes in WASM memory: no copy. Made anew
+    each time because growing the WASM memory detaches older views."""
+    ptr = array.__array_interface__["data"][0]
+    return js.Float32Array.new(_heap().buffer, ptr, array.size)
+
+
+class Texture:
+    """An RGBA32F texture of w x h texels (4 * w * h float32 slots)."""
+    __slots__ = ("gl_texture", "w", "h", "generation")
+
+    def __init__(self, gl_texture, w, h, generation):
+        self.gl_texture, self.w, self.h, self.generation = gl_texture, w, h, generation
+
+
+class Program:
+    __slots__ = ("gl_program", "locations", "values", "samplers", "name")
+
+    def __init__(self, gl_program, name):
+        self.gl_program, self.name = gl_program, name
+        self.locations, self.values, self.samplers = {}, {}, []
+
+
+def layout(size):
+    texels = max(1, -(-size // 4))
+    w = min(texels, MAX_WIDTH)
+    return w, -(-texels // w)
+
+
+class GLContext:
+    def __init__(self):
+        if hasattr(js, "document"):
+            self.canvas = js.document.createElement("canvas")
+        elif hasattr(js, "OffscreenCanvas"):
+            self.canvas = js.OffscreenCanvas.new(1, 1)
+        else:
+            raise WebGLUnavailable("webgl: no canvas or OffscreenCanvas in this environment")
+        attrs = to_js({"alpha": False, "antialias": False, "depth": False, "stencil": False,
+                       "premultipliedAlpha": False, "preserveDrawingBuffer": False,
+                       "powerPreference": "high-performance"}, dict_converter=js.Object.fromEntries)
+        gl = self.canvas.getContext("webgl2", attrs)
+        if gl is None:
+            raise WebGLUnavailable("webgl: this browser has no WebGL2")
+        if gl.getExtension("EXT_color_buffer_float") is None:
+            raise WebGLUnavailable("webgl: WebGL2 lacks EXT_color_buffer_float (float render targets)")
+        self.gl = gl
+        self.lost = False
+        self.generation = 0
+        self.debug = False
+        self.calls = 0   # GL calls made by kernels, for the debug stat
+        self.draws = 0
+        self._on_lost = create_proxy(self._lost)
+        self._on_restored = create_proxy(self._restored)
+        self.canvas.addEventListener("webglcontextlost", self._on_lost)
+        self.canvas.addEventListener("webglcontextrestored", self._on_restored)
+        self._bind_methods()
+        self._setup()
+
+    def _bind_methods(self):
+        gl = self.gl
+        for name in ("TEXTURE_2D RGBA RGBA32F FLOAT FRAMEBUFFER COLOR_ATTACHMENT0 TEXTURE0 TRIANGLES "
+                     "NEAREST CLAMP_TO_EDGE TEXTURE_MIN_FILTER TEXTURE_MAG_FILTER TEXTURE_WRAP_S "
+                     "TEXTURE_WRAP_T PIXEL_PACK_BUFFER STREAM_READ SYNC_GPU_COMMANDS_COMPLETE "
+                     "ALREADY_SIGNALED CONDITION_SATISFIED WAIT_FAILED VERTEX_SHADER FRAGMENT_SHADER "
+                     "COMPILE_STATUS LINK_STATUS MAX_TEXTURE_SIZE").split():
+            setattr(self, name, getattr(gl, name))
+        # bound once: every call below then costs one FFI crossing, not two
+        self.bind_texture, self.active_texture = gl.bindTexture, gl.activeTexture
+        self.use_program, self.viewport, self.draw_arrays = gl.useProgram, gl.viewport, gl.drawArrays
+        self.framebuffer_texture = gl.framebufferTexture2D
+        self.uniform1i, self.uniform1f, self.uniform1iv = gl.uniform1i, gl.uniform1f, gl.uniform1iv
+        self.read_pixels, self.tex_sub_image = gl.readPixels, gl.texSubImage2D
+
+    def _setup(self):
+        gl = self.gl
+        self.max_texture_size = gl.getParameter(self.MAX_TEXTURE_SIZE)
+        self.programs = {}
+        self.pool = {}            # (w, h) -> free textures
+        self.num_textures = 0
+        self.texture_bytes = 0
+        self.framebuffer = gl.createFramebuffer()
+        gl.bindFramebuffer(self.FRAMEBUFFER, self.framebuffer)
+        gl.bindVertexArray(gl.createVertexArray())
+        gl.pixelStorei(gl.PACK_ALIGNMENT, 1)
+        gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1)
+        gl.disable(gl.DEPTH_TEST)
+        gl.disable(gl.BLEND)
+        self.vertex_shader = self._shader(self.VERTEX_SHADER, _vertex_source(), "vertex")
+        self.current_program = None
+        self.bound = {}           # texture unit -> Texture
+        self.attached = None      # Texture attached to the framebuffer
+        self.view = None          # viewport (w, h)
+        self.active_unit = 0       # GL starts with TEXTURE0 active
+
+    # ---- context loss ----
+    def _lost(self, event):
+        event.preventDefault()  # without this the browser never restores the context
+        self.lost = True
+
+    def _restored(self, event):
+        self.generation += 1
+        self._setup()
+        self.lost = False
+
+    def check(self, op):
+        if self.lost:
+            raise ContextLost(f"{op}: the WebGL context was lost; GPU tensors made before it are "
+                              "gone (new tensors work again once the browser restores the context)")
+
+    # ---- programs ----
+    def _shader(self, kind, source, op):
+        gl = self.gl
+        shader = gl.createShader(kind)
+        gl.shaderSource(shader, source)
+        gl.compileShader(shader)
+        if not gl.getShaderParameter(shader, self.COMPILE_STATUS) and not gl.isContextLost():
+            log = gl.getShaderInfoLog(shader)
+            numbered = "\n".join(f"{i + 1:4d}  {line}" for i, line in enumerate(source.splitlines()))
+            raise RuntimeError(f"webgl: compiling the shader for {op} failed:\n{log}\n{numbered}")
+        return shader
+
+    def program(self, key, make_source, samplers, op):
+        """The compiled program for a structural key; make_source() runs only on a miss."""
+        prog = self.programs.get(key)
+        if prog is not None:
+            return prog
+        self.check(op)
+        gl = self.gl
+        fragment = self._shader(self.FRAGMENT_SHADER, make_source(), op)
+        p = gl.createProgram()
+        gl.attachShader(p, self.vertex_shader)
+        gl.attachShader(p, fragment)
+        gl.linkProgram(p)
+        if not gl.getProgramParameter(p, self.LINK_STATUS) and not gl.isContextLost():
+            raise RuntimeError(f"webgl: linking the program for {op} failed:\n{gl.getProgramInfoLog(p)}")
+        prog = Program(p, op)
+        gl.useProgram(p)
+        self.current_program = prog
+        for unit, name in enumerate(samplers):  # each sampler gets a fixed unit, once
+            gl.uniform1i(gl.getUniformLocation(p, name), unit)
+        prog.samplers = list(samplers)
+        self.programs[key] = prog
+        return prog
+
+    def location(self, prog, name):
+        loc = prog.locations.get(name, False)
+        if loc is False:
+            loc = prog.locations[name] = self.gl.getUniformLocation(prog.gl_program, name)
+        return loc
+
+    def set_int(self, prog, name, value):
+        if prog.values.get(name) != value:
+            prog.values[name] = value
+            loc = self.location(prog, name)
+            if loc is not None:
+                self.uniform1i(loc, value)
+                self.calls += 1
+
+    def set_float(self, prog, name, value):
+        if prog.values.get(name) != value:
+            prog.values[name] = value
+            loc = self.location(prog, name)
+            if loc is not None:
+                self.uniform1f(loc, value)
+                self.calls += 1
+
+    def set_ints(self, prog, name, values):
+        values = tuple(values)
+        if prog.values.get(name) != values:
+            prog.values[name] = values
+            loc = self.location(prog, name)
+            if loc is not None:
+                self.uniform1iv(loc, to_js(list(values)))
+                self.calls += 1
+
+    # ---- textures ----
+    def texture(self, size):
+        w, h = layout(size)
+        if h > self.max_texture_size:
+            raise ValueError(f"webgl: a tensor of {size} elements needs a {w}x{h} texture, over "
+                             f"this GPU's limit of {self.max_texture_size}")
+        free = self.pool.get((w, h))
+        if free:
+            return free.pop()
+        gl = self.gl
+        t = gl.createTexture()
+        gl.bindTexture(self.TEXTURE_2D, t)
+        gl.texStorage2D(self.TEXTURE_2D, 1, self.RGBA32F, w, h)
+        for param in (self.TEXTURE_MIN_FILTER, self.TEXTURE_MAG_FILTER):
+            gl.texParameteri(self.TEXTURE_2D, param, self.NEAREST)
+        for param in (self.TEXTURE_WRAP_S, self.TEXTURE_WRAP_T):
+            gl.texParameteri(self.TEXTURE_2D, param, self.CLAMP_TO_EDGE)
+        self.bound.pop(self.active_unit, None)  # that unit now holds the new texture
+        self.num_textures += 1
+        self.texture_bytes += w * h * 16
+        return Texture(t, w, h, self.generation)
+
+    def release(self, texture):
+        if texture.generation == self.generation:
+            self.pool.setdefault((texture.w, texture.h), []).append(texture)
+
+    def upload(self, texture, values):
+        """values: float32 ndarray with 4 * w * h elements."""
+        self.bind_texture(self.TEXTURE_2D, texture.gl_texture)
+        self.bound.pop(self.active_unit, None)
+        self.tex_sub_image(self.TEXTURE_2D, 0, 0, 0, texture.w, texture.h, self.RGBA, self.FLOAT,
+                           heap_view(values))
+
+    def _attach(self, texture):
+        if self.attached is not texture:
+            self.framebuffer_texture(self.FRAMEBUFFER, self.COLOR_ATTACHMENT0, self.TEXTURE_2D,
+                                     texture.gl_texture, 0)
+            self.attached = texture
+            self.calls += 1
+
+    def download(self, texture):
+        out = np.empty(texture.w * texture.h * 4, np.float32)
+        self._attach(texture)
+        self.read_pixels(0, 0, texture.w, texture.h, self.RGBA, self.FLOAT, heap_view(out))
+        return out
+
+    async def download_async(self, texture):
+        """readPixels into a pixel-pack buffer, a fence, poll it from the event loop, copy."""
+        gl = self.gl
+        nbytes = texture.w * texture.h * 16
+        buffer = gl.createBuffer()
+        gl.bindBuffer(self.PIXEL_PACK_BUFFER, buffer)
+        gl.bufferData(self.PIXEL_PACK_BUFFER, nbytes, self.STREAM_READ)
+        self._attach(texture)
+        gl.readPixels(0, 0, texture.w, texture.h, self.RGBA, self.FLOAT, 0)
+        gl.bindBuffer(self.PIXEL_PACK_BUFFER, None)
+        sync = gl.fenceSync(self.SYNC_GPU_COMMANDS_COMPLETE, 0)
+        gl.flush()
+        try:
+            while True:
+                status = gl.clientWaitSync(sync, 0, 0)
+                if status in (self.ALREADY_SIGNALED, self.CONDITION_SATISFIED):
+                    break
+                if status == self.WAIT_FAILED or self.lost:
+                    raise ContextLost("data: the WebGL context was lost while reading")
+                await _next_tick()
+        finally:
+            gl.deleteSync(sync)
+        out = np.empty(texture.w * texture.h * 4, np.float32)
+        gl.bindBuffer(self.PIXEL_PACK_BUFFER, buffer)
+        gl.getBufferSubData(self.PIXEL_PACK_BUFFER, 0, heap_view(out))
+        gl.bindBuffer(self.PIXEL_PACK_BUFFER, None)
+        gl.deleteBuffer(buffer)
+        return out
+
+    # ---- drawing ----
+    def use(self, prog):
+        """Make prog current: uniform calls apply to the current program, so this comes first."""
+        if self.current_program is not prog:
+            self.use_program(prog.gl_program)
+            self.current_program = prog
+            self.calls += 1
+
+    def draw(self, prog, output, inputs):
+        """Run the current program prog into `output`, with `inputs` (Textures) on units 0..
+        in sampler order. Skips every call whose state is already in place."""
+        bound = self.bound
+        for unit, tex in enumerate(inputs):
+            if bound.get(unit) is not tex:
+                if self.active_unit != unit:
+                    self.active_texture(self.TEXTURE0 + unit)
+                    self.active_unit = unit
+                    self.calls += 1
+                self.bind_texture(self.TEXTURE_2D, tex.gl_texture)
+                bound[unit] = tex
+                self.calls += 1
+        self._attach(output)
+        if self.view != (output.w, output.h):
+            self.viewport(0, 0, output.w, output.h)
+            self.view = (output.w, output.h)
+            self.calls += 1
+        self.draw_arrays(self.TRIANGLES, 0, 3)
+        self.calls += 1
+        self.draws += 1
+        if self.debug:
+            err = self.gl.getError()
+            if err:
+                raise RuntimeError(f"webgl: {prog.name} raised GL error {err}")
+
+    def forget(self, texture):
+        """Drop cached bindings of a texture about to be written by a draw (no feedback loop)."""
+        for unit, tex in list(self.bound.items()):
+            if tex is texture:
+                del self.bound[unit]
+
+
+def _vertex_source():
+    from .codegen import VERTEX
+    return VERTEX
+
+
+async def _next_tick():
+    loop = asyncio.get_event_loop()
+    future = loop.create_future()
+    js.setTimeout(create_once_callable(lambda: future.set_result(None)), 0)
+    await future
