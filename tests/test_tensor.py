@@ -155,8 +155,8 @@ def test_indexing_out_of_range_raises(backend):
 def test_repr(backend):
     r = repr(wt.tensor([[1.5, 2.5], [3.5, 4.5]]))
     assert "Tensor" in r and "1.5" in r and "4.5" in r
-    r = repr(wt.tensor([1, 2], dtype="int32"))
-    assert "int32" in r and "2" in r
+    r = repr(wt.tensor([7, 8], dtype="int32"))
+    assert "7" in r and "8" in r
 
 
 SPEC_OPS = """

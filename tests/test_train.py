@@ -11,6 +11,11 @@ from conftest import assert_close, f32, to_np
 EPS = 1e-7  # tfjs's backend epsilon, the default of every optimizer's epsilon
 
 
+def var(values):
+    """A variable whose initial tensor is disposed at once (tidy never disposes variables)."""
+    return wt.tidy(lambda: wt.variable(wt.tensor(values)))
+
+
 def sgd_ref(lr):
     return lambda x, g, s, t: x - lr * g
 
@@ -88,22 +93,24 @@ OPTIMIZERS = [
 IDS = [o[0] for o in OPTIMIZERS]
 
 
+@pytest.mark.leakcheck  # also checks that opt.dispose() frees the optimizer's state
 @pytest.mark.parametrize("name,factory,args,ref", OPTIMIZERS, ids=IDS)
 def test_steps_match_reference(backend, name, factory, args, ref):
     rng = np.random.default_rng(91)
     x0, target, c = (f32(rng.uniform(-2, 2, (2, 3))), f32(rng.uniform(-1, 1, (2, 3))),
                      f32(rng.uniform(0.5, 2, (2, 3))))
-    v = wt.variable(wt.tensor(x0))
+    v = var(x0)
     opt = getattr(wt.train, factory)(*args)
     step, state, x = ref(*args), {}, x0.astype(np.float64)
     try:
         for t in range(1, 5):
             cost = opt.minimize(lambda: wt.sum(wt.tensor(c) * wt.square(v - wt.tensor(target))),
                                 True)
-            np.testing.assert_allclose(to_np(cost), np.sum(c * (x - target) ** 2), rtol=1e-4)
+            cost_value = to_np(cost)
+            cost.dispose()
+            np.testing.assert_allclose(cost_value, np.sum(c * (x - target) ** 2), rtol=1e-4)
             x = step(x, 2 * c * (x - target), state, t)
             np.testing.assert_allclose(to_np(v), x, rtol=1e-4, atol=1e-5, err_msg=f"step {t}")
-            cost.dispose()
     finally:
         opt.dispose()
         v.dispose()
@@ -132,11 +139,12 @@ TRAINING = [("sgd", (0.5,), 100), ("momentum", (0.1, 0.9), 100),
             ("rmsprop", (0.05,), 100), ("rmsprop", (0.02, 0.9, 0.5, 1e-7, True), 60)]
 
 
+@pytest.mark.leakcheck
 @pytest.mark.parametrize("factory,args,steps", TRAINING, ids=[f"{t[0]}{t[1]}" for t in TRAINING])
 def test_logistic_regression_trains(backend, factory, args, steps):
     x_np, y_np = _data(np.random.default_rng(92))
     x, y = wt.tensor(x_np), wt.tensor(y_np)
-    w, b = wt.variable(wt.zeros((2, 1))), wt.variable(wt.zeros((1,)))
+    w, b = var(np.zeros((2, 1), np.float32)), var(np.zeros(1, np.float32))
     opt = getattr(wt.train, factory)(*args)
     try:
         first = None
@@ -144,7 +152,9 @@ def test_logistic_regression_trains(backend, factory, args, steps):
             cost = opt.minimize(lambda: wt.losses.sigmoid_cross_entropy(y, x @ w + b), True)
             first = float(to_np(cost)) if first is None else first
             cost.dispose()
-        logits = to_np(x @ w + b)
+        out = wt.tidy(lambda: x @ w + b)
+        logits = to_np(out)
+        out.dispose()
         accuracy = np.mean((logits > 0) == (y_np > 0.5))
         assert accuracy >= 0.95, f"accuracy {accuracy:.3f}"
         assert first == pytest.approx(np.log(2), rel=1e-4)
@@ -193,9 +203,10 @@ def test_minimize_1000_steps_constant_memory(backend):
     opt.dispose()
 
 
+@pytest.mark.leakcheck
 @pytest.mark.parametrize("name,factory,args,ref", OPTIMIZERS, ids=IDS)
 def test_each_optimizer_constant_memory(backend, name, factory, args, ref):
-    v = wt.variable(wt.tensor([1.0, -2.0]))
+    v = var([1.0, -2.0])
     opt = getattr(wt.train, factory)(*args)
     opt.minimize(lambda: wt.sum(wt.square(v)))
     before = wt.memory().num_tensors
