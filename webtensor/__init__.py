@@ -14,6 +14,7 @@ from .tensor import Scalar, Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D
 from .variable import Variable, variable
 
 __version__ = "0.1.0"
+Tensor.variable = variable  # t.variable(): tfjs's chained form
 float32, int32, bool_ = "float32", "int32", "bool"
 
 

@@ -20,9 +20,12 @@ def upcast(*dtypes):
     return max(dtypes, key=_RANK.__getitem__)
 
 
-def infer_dtype(array):
-    """dtype for values coming from NumPy or Python: floats become float32, ints int32."""
+def infer_dtype(array, source=None):
+    """dtype for values from NumPy (ints stay int32) or Python (numbers become float32, as
+    JavaScript numbers do in tfjs; booleans bool)."""
     kind = array.dtype.kind
+    if kind in "iu" and not isinstance(source, (np.ndarray, np.generic)):
+        return "float32"
     if kind == "b":
         return "bool"
     if kind in "iu":

@@ -111,9 +111,10 @@ class Adadelta(Optimizer):
 
     def update(self, v, g, state):
         rho, eps = self.rho, self.epsilon
-        ag = state["accum_grad"].assign(E.add(E.mul(state["accum_grad"], rho), E.mul(E.square(g), 1 - rho)))
-        au = state["accum_update"]
+        ag, au = state["accum_grad"], state["accum_update"]
+        # tfjs scales by the accumulated gradient from before this step
         step = E.mul(E.div(E.sqrt(E.add(au, eps)), E.sqrt(E.add(ag, eps))), g)
+        ag.assign(E.add(E.mul(ag, rho), E.mul(E.square(g), 1 - rho)))
         au.assign(E.add(E.mul(au, rho), E.mul(E.square(step), 1 - rho)))
         v.assign(E.sub(v, E.mul(step, self.learning_rate)))
 

@@ -29,7 +29,7 @@ UNARY = {
     "asinh": np.arcsinh, "acosh": np.arccosh, "atanh": np.arctanh,
     "sigmoid": _sigmoid, "softplus": _softplus, "sign": np.sign, "floor": np.floor,
     "ceil": np.ceil, "round": np.round, "reciprocal": lambda x: 1 / x,
-    "erf": lambda x: _erf(x).astype(x.dtype), "relu": lambda x: np.maximum(x, 0),
+    "erf": lambda x: np.asarray(_erf(x), dtype=x.dtype), "relu": lambda x: np.maximum(x, 0),
     "relu6": lambda x: np.clip(x, 0, 6), "elu": lambda x: np.where(x > 0, x, np.expm1(np.minimum(x, 0))),
     "selu": lambda x: SELU_SCALE * np.where(x > 0, x, SELU_ALPHA * np.expm1(np.minimum(x, 0))),
     "is_nan": np.isnan, "is_inf": np.isinf, "is_finite": np.isfinite, "logical_not": np.logical_not,

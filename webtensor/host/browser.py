@@ -106,7 +106,8 @@ class PyodideSession:
         self.page.expose_function("wtOut", self._out)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.goto(base_url + "host/runner.html")
-        opts = {"indexURL": base_url + "pyodide/", "wheels": list(wheels), "worker": worker}
+        opts = {"indexURL": base_url + "pyodide/", "worker": worker,
+                "wheels": [w if "://" in w else base_url + w for w in wheels]}
         try:
             self.info = self.page.evaluate("opts => wtBoot(opts)", opts)
         except Exception as e:

@@ -28,7 +28,7 @@ _METHODS = list(UNARY_GRADS) + """
     reshape flatten transpose expand_dims squeeze concat stack unstack split slice gather tile pad
     reverse clone broadcast_to
     softmax log_softmax conv2d conv2d_transpose depthwise_conv2d max_pool avg_pool batch_norm dropout
-    resize_bilinear one_hot
+    resize_bilinear one_hot zeros_like ones_like
 """.split()
 _g = globals()
 for _name in _METHODS:

@@ -11,16 +11,25 @@ from ..tensor import Tensor, make_tensor
 
 def op(fn):
     """Run an op in its own scope, as tfjs's op() does: intermediates of composite ops are
-    freed, and when an op fails, whatever it made is freed too, so nothing leaks."""
+    freed, and when an op fails, whatever it made is freed too, so nothing leaks. An error
+    raised by an inner op is reported under the name of the op the user called."""
+    name = fn.__name__.lstrip("_")
+
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         ENGINE.scopes.append([])
+        ENGINE.op_depth += 1
         try:
             result = fn(*args, **kwargs)
-        except BaseException:
+        except BaseException as e:
             for t in ENGINE.scopes.pop():
                 ENGINE.dispose_tensor(t)
+            if ENGINE.op_depth == 1 and type(e) in (ValueError, TypeError, IndexError) \
+                    and not str(e).startswith(name + ":"):
+                raise type(e)(f"{name}: {e}") from e
             raise
+        finally:
+            ENGINE.op_depth -= 1
         ENGINE.end_scope(tensor_ids(result))
         return result
     return wrapper
@@ -88,7 +97,7 @@ def as_tensor(x, arg, op_name, dtype=None):
     if array.dtype == object:
         raise TypeError(f"{op_name}: argument '{arg}' must be a Tensor, number or nested list "
                         f"of numbers, got {type(x).__name__}")
-    return from_values(array, dtype or infer_dtype(array))
+    return from_values(array, dtype or infer_dtype(array, x))
 
 
 def as_pair(a, b, op_name):

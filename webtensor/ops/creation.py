@@ -42,7 +42,7 @@ def tensor(values, shape=None, dtype=None):
             raise ValueError(f"tensor: shape {shape} needs {shape_size(shape)} values, "
                              f"but {array.size} were given (values of shape {array.shape})")
         array = array.reshape(shape)
-    return from_values(array, dtype or infer_dtype(array))
+    return from_values(array, dtype or infer_dtype(array, values))
 
 
 def _ranked(rank, name):

@@ -4,8 +4,7 @@ import math
 
 from ..backends.base import COMPARISONS
 from ..dtypes import upcast
-from ..tensor import Tensor
-from .core import as_pair, as_tensor, broadcast_shapes, op, run
+from .core import as_pair, as_tensor, broadcast_shapes, op, run, with_grad
 
 SELU_SCALE, SELU_ALPHA = 1.0507009873554805, 1.6732632423543772
 
@@ -180,8 +179,10 @@ def where(condition, a, b):
 # ---- composites ----
 @op
 def step(x, alpha=0.0):
+    """1 where x > 0, alpha elsewhere; its gradient is zero (as in tfjs)."""
     x = as_tensor(x, "x", "step")
-    return where(greater(x, 0), 1.0 if x.dtype == "float32" else 1, alpha)
+    forward = lambda: where(greater(x, 0), 1.0 if x.dtype == "float32" else 1, alpha)  # noqa: E731
+    return with_grad([x], forward, lambda dy, y: (mul(dy, 0.0),))
 
 
 @op
@@ -214,6 +215,3 @@ def add_n(tensors):
         total = add(total, t)
     return total if len(tensors) > 1 else mul(total, 1)
 
-
-def _is_tensor(x):
-    return isinstance(x, Tensor)

@@ -43,7 +43,10 @@ def _select_backend(name):
     if known is not None and name not in known:
         raise LookupError(f"backend {name!r} is not available in this build of webtensor "
                           f"(registered: {', '.join(known)})")
-    wt.set_backend(name)
+    try:
+        wt.set_backend(name)
+    except Exception as e:
+        raise LookupError(f"backend {name!r} could not start: {type(e).__name__}: {e}") from None
 
 
 def _print_error(exc, filename):
