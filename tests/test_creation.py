@@ -30,6 +30,8 @@ def test_tensor_literals(backend, values, shape, dtype, expected):
 
 def test_python_ints_default_to_float32_like_tfjs(backend):
     assert_close(wt.tensor([1, 2, 3]), np.array([1.0, 2.0, 3.0]))  # tf.tensor([1, 2, 3]) is float32
+    assert_close(wt.scalar(2), np.array(2.0))
+    assert_close(wt.tensor([[1, 2.5]]), np.array([[1.0, 2.5]]))
 
 
 # constructor, args, expected array, expected class
@@ -96,6 +98,8 @@ FILLS = [
     (lambda: wt.ones(()), np.ones(())),
     (lambda: wt.fill((2, 2), 7.5), np.full((2, 2), 7.5)),
     (lambda: wt.fill([3], 4, "int32"), np.full(3, 4, np.int32)),
+    (lambda: wt.fill([2], 4), np.full(2, 4.0)),  # tfjs infers float32 from a number
+    (lambda: wt.fill([2], True), np.full(2, True)),
     (lambda: wt.zeros_like(wt.tensor([[1, 2]], dtype="int32")), np.zeros((1, 2), np.int32)),
     (lambda: wt.ones_like(wt.tensor([[1.5], [2.5]])), np.ones((2, 1))),
     (lambda: wt.tensor([[1.5], [2.5]]).zeros_like(), np.zeros((2, 1))),
