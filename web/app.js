@@ -47,15 +47,24 @@ function plotLoss(canvas, losses) {
   ctx.stroke();
 }
 
-function plotPoints(canvas, points, classes) {
+const COLORS = [[37, 99, 235], [220, 38, 38], [22, 163, 74]];
+const rgb = (c, a = 1) => `rgba(${COLORS[c % COLORS.length].join(",")},${a})`;
+
+// Background: the class the model predicts on a grid; dots: the data, by true class.
+function plotRegions(canvas, data, regions, n) {
   const ctx = canvas.getContext("2d");
-  const colors = ["#2563eb", "#dc2626", "#16a34a", "#9333ea"];
-  ctx.clearRect(0, 0, canvas.width, canvas.height);
-  const s = canvas.width / 2.4;
-  points.forEach(([px, py], i) => {
-    ctx.fillStyle = colors[classes[i] % colors.length];
+  const { width: w, height: h } = canvas;
+  ctx.clearRect(0, 0, w, h);
+  regions.forEach((c, i) => {
+    ctx.fillStyle = rgb(c, 0.22);
+    ctx.fillRect(Math.floor((i % n) * w / n), Math.floor(Math.floor(i / n) * h / n),
+                 Math.ceil(w / n), Math.ceil(h / n));
+  });
+  const s = w / 2.4;  // the grid spans [-1.2, 1.2] on both axes
+  data.points.forEach(([px, py], i) => {
+    ctx.fillStyle = rgb(data.labels[i]);
     ctx.beginPath();
-    ctx.arc(canvas.width / 2 + px * s, canvas.height / 2 - py * s, 3, 0, 2 * Math.PI);
+    ctx.arc(w / 2 + px * s, h / 2 - py * s, 2.5, 0, 2 * Math.PI);
     ctx.fill();
   });
 }
@@ -69,7 +78,8 @@ Object.assign(state, {
     $("loss").textContent = loss.toFixed(4);
     plotLoss($("loss-plot"), state.losses);
   },
-  showData(points, classes) { plotPoints($("data-plot"), points, classes); },
+  setData(points, labels) { state.data = { points, labels }; },
+  showRegions(regions, n) { plotRegions($("data-plot"), state.data, regions, n); },
   finish(accuracy) {
     $("accuracy").textContent = `${(accuracy * 100).toFixed(1)}%`;
     $("status").textContent = "done";
