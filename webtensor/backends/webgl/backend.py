@@ -60,7 +60,7 @@ class WebGLBackend(Backend):
 
     # ---- buffers ----
     def write(self, values, dtype):
-        return GPUArray(values.size, host=np.asarray(values, np.float32).reshape(-1))
+        return GPUArray(values.size, host=np.array(values, np.float32).reshape(-1))  # a private copy
 
     def _texture(self, a, op):
         """The texture of a buffer, uploading host values on first GPU use."""

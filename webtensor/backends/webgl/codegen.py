@@ -28,6 +28,12 @@ BINARY = {
     "greater": "gt(a, b)", "greater_equal": "ge(a, b)",
     "logical_and": "a * b", "logical_or": "max(a, b)", "logical_xor": "abs(a - b)",
 }
+# GPUs may turn NaN into a number inside exp, max, pow...: NumPy and tfjs keep it NaN
+NAN_SAFE = {"is_nan", "is_inf", "is_finite", "logical_not", "equal", "not_equal", "less", "less_equal",
+            "greater", "greater_equal", "logical_and", "logical_or", "logical_xor", "neg", "abs",
+            "square", "add", "sub", "mul", "div", "squared_difference", "pow"}
+UNARY = {k: v if k in NAN_SAFE else f"choose(isnan_(a), a, {v})" for k, v in UNARY.items()}
+BINARY = {k: v if k in NAN_SAFE else f"choose(isnan_(a) + isnan_(b), a + b, {v})" for k, v in BINARY.items()}
 OTHER = {
     "copy": "a", "where": "choose(a, b, c)", "fill": "vec4(u_scalar)",
     "cast_int32": "trunc(a)", "cast_bool": "ne(a, vec4(0.0))",
