@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh >&2
-exec webtensor run examples/train_classifier.py "$@"
+exec python3 -m webtensor.cli run examples/train_classifier.py "$@"  # `webtensor run`

@@ -16,5 +16,5 @@ if [ -z "${WEBTENSOR_CHROMIUM:-}" ] && ! command -v chromium >/dev/null; then
   apt_install chromium
 fi
 
-python -m pip install -q -e '.[test]'
-webtensor setup
+python3 -m pip install -q --root-user-action=ignore -e '.[test]'
+python3 -m webtensor.cli setup  # the same as `webtensor setup`, without relying on PATH

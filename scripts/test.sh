@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-exec python -m pytest -q "$@"
+exec python3 -m pytest -q "$@"

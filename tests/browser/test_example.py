@@ -1,4 +1,5 @@
 """examples/train_classifier.py learns its spirals in CPython and in Pyodide alike."""
+import importlib.util
 import subprocess
 import sys
 
@@ -18,5 +19,8 @@ def test_example_in_cpython():
 
 @pytest.mark.browser
 def test_example_in_pyodide(pyodide):
-    result = pyodide.run(EXAMPLE.read_text(), filename=EXAMPLE.name).check()
+    # The backend the README's main command gets by default: WebGL once it ships.
+    backend = "webgl" if importlib.util.find_spec("webtensor.backends.webgl") else "cpu"
+    result = pyodide.run(EXAMPLE.read_text(), filename=EXAMPLE.name, backend=backend).check()
+    assert result.stdout.startswith(f"backend: {backend};")
     assert "held-out accuracy" in result.stdout
