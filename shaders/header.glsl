@@ -1,18 +1,18 @@
 #version 300 es
 // Shared by every kernel. Tensors are RGBA32F textures holding four consecutive elements of the
 // flat row-major array per texel; texel t lies at (t % width, t / width). A fragment computes
-// one output texel: output elements 4t .. 4t+3.
+// one output texel: output elements 4t .. 4t+3. Texture widths are powers of two.
 precision highp float;
 precision highp int;
 precision highp sampler2D;
 
 #define RANK $RANK
 out vec4 result;
-uniform int u_width;           // output texture width, in texels
+uniform int u_shift;           // log2 of the output texture's width in texels
 uniform int u_shape[RANK];     // output shape (after merging contiguous dims), for index math
 uniform float u_scalar;        // a constant some kernels need (fill value, pad value)
 
-int texel_index() { return int(gl_FragCoord.y) * u_width + int(gl_FragCoord.x); }
+int texel_index() { return (int(gl_FragCoord.y) << u_shift) + int(gl_FragCoord.x); }
 
 // Comparisons as 0/1 numbers, so every elementwise expression is written once, for vec4.
 vec4 gt(vec4 a, vec4 b) { return vec4(greaterThan(a, b)); }

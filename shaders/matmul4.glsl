@@ -25,7 +25,7 @@ void main() {
 #else
   int N4 = u_N >> 2;
   int tb = b * u_b_batch + (n >> 2);
-  for (int k = 0; k < K4; ++k) {
+  for (int k = 0; k < K4; ++k) {  // rows 4k .. 4k+3 of B, each a texel at columns n .. n+3
     vec4 a = A_at4(ta + k);
     int row = tb + 4 * k * N4;
     acc += a.x * B_at4(row) + a.y * B_at4(row + N4) + a.z * B_at4(row + 2 * N4) + a.w * B_at4(row + 3 * N4);

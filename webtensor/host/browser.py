@@ -111,6 +111,7 @@ class PyodideSession:
         try:
             self.info = self.page.evaluate("opts => wtBoot(opts)", opts)
         except Exception as e:
+            self.page.close()
             raise PyodideError(f"Pyodide failed to start: {e}\n" + self._text()) from None
 
     def _out(self, stream, text):

@@ -5,7 +5,7 @@ import functools
 import numpy as np
 
 from ..dtypes import DTYPES, check_dtype, infer_dtype, nbytes
-from ..engine import ENGINE
+from ..engine import ENGINE, Data
 from ..tensor import Tensor, make_tensor
 
 
@@ -100,12 +100,42 @@ def as_tensor(x, arg, op_name, dtype=None):
     return from_values(array, dtype or infer_dtype(array, x))
 
 
+_CONSTANTS = {}       # (backend, dtype, type, value) -> Data of a Python number used in ops
+MAX_CONSTANTS = 1024  # past this, numbers get ordinary tensors
+
+
+def constant(value, dtype):
+    """A scalar tensor for a Python number. Buffers never change, so all tensors of the same
+    number share one buffer: no upload per op for `x * 2.0`. The shared buffers belong to
+    the engine (one reference each, never released) and are not counted by memory()."""
+    backend = ENGINE.backend or ENGINE.ensure_backend()
+    key = (id(backend), dtype, type(value), value)
+    data = _CONSTANTS.get(key)
+    if data is None:
+        handle = backend.write(np.array([value], DTYPES[dtype]), dtype)
+        if len(_CONSTANTS) >= MAX_CONSTANTS:
+            return make_tensor(ENGINE.make_data(backend, handle, nbytes(1, dtype)), (), dtype)
+        data = _CONSTANTS[key] = Data(backend, handle, 0)
+        data.refs = 1
+    return make_tensor(data, (), dtype)
+
+
 def as_pair(a, b, op_name):
     """Two operands with a common dtype. A Python number takes the tensor's dtype (an int with
     an int32 tensor stays int32), as a weakly typed literal should."""
-    if isinstance(a, Tensor) and not isinstance(b, Tensor):
+    if isinstance(a, Tensor):
+        if isinstance(b, Tensor):
+            a._check_alive(op_name)
+            b._check_alive(op_name)
+            return a, b
+        if isinstance(b, (int, float)):
+            a._check_alive(op_name)
+            return a, constant(b, weak_dtype(b, a.dtype))
         b = as_tensor(b, "b", op_name, weak_dtype(b, a.dtype))
-    elif isinstance(b, Tensor) and not isinstance(a, Tensor):
+    elif isinstance(b, Tensor):
+        if isinstance(a, (int, float)):
+            b._check_alive(op_name)
+            return constant(a, weak_dtype(a, b.dtype)), b
         a = as_tensor(a, "a", op_name, weak_dtype(a, b.dtype))
     else:
         a, b = as_tensor(a, "a", op_name), as_tensor(b, "b", op_name)

@@ -122,9 +122,9 @@ class WebGLBackend(Backend):
                 ctx.set_int(prog, name, value)
             else:
                 ctx.set_ints(prog, name, value)
-        ctx.set_int(prog, "u_width", out.w)
+        ctx.set_int(prog, "u_shift", out.shift)
         for name, tex in zip(samplers, textures):
-            ctx.set_int(prog, name + "_w", tex.w)
+            ctx.set_int(prog, name + "_shift", tex.shift)
         ctx.draw(prog, out, textures)
         return GPUArray(size, out)
 

@@ -79,9 +79,9 @@ def declare(name, mode):
     input is read through index math, or a single uniform value for host scalars."""
     if mode == "uniform":
         return f"uniform float {name}_value;\n"
-    s = (f"uniform sampler2D {name};\nuniform int {name}_w;\n"
-         f"float {name}_at(int i) {{ int t = i >> 2; return texelFetch({name}, ivec2(t % {name}_w, t / {name}_w), 0)[i & 3]; }}\n"
-         f"vec4 {name}_at4(int t) {{ return texelFetch({name}, ivec2(t % {name}_w, t / {name}_w), 0); }}\n")
+    s = (f"uniform sampler2D {name};\nuniform int {name}_shift;\n"
+         f"vec4 {name}_at4(int t) {{ return texelFetch({name}, ivec2(t & ((1 << {name}_shift) - 1), t >> {name}_shift), 0); }}\n"
+         f"float {name}_at(int i) {{ return {name}_at4(i >> 2)[i & 3]; }}\n")
     if mode == "strided":
         s += (f"uniform int {name}_strides[RANK];\nuniform int {name}_offset;\n"
               f"float {name}_get(int i) {{\n  int j = {name}_offset;\n"

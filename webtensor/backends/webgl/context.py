@@ -32,11 +32,12 @@ def heap_view(array):
 
 
 class Texture:
-    """An RGBA32F texture of w x h texels (4 * w * h float32 slots)."""
-    __slots__ = ("gl_texture", "w", "h", "generation")
+    """An RGBA32F texture of w x h texels (4 * w * h float32 slots); w = 2 ** shift."""
+    __slots__ = ("gl_texture", "w", "h", "shift", "generation")
 
     def __init__(self, gl_texture, w, h, generation):
         self.gl_texture, self.w, self.h, self.generation = gl_texture, w, h, generation
+        self.shift = w.bit_length() - 1
 
 
 class Program:
@@ -48,8 +49,11 @@ class Program:
 
 
 def layout(size):
+    """Texture size for `size` elements. Widths are powers of two, so shaders find a texel's
+    row and column with a shift and a mask instead of an integer division (slow on GPUs, and
+    slower still on SwiftShader)."""
     texels = max(1, -(-size // 4))
-    w = min(texels, MAX_WIDTH)
+    w = min(1 << (texels - 1).bit_length(), MAX_WIDTH)
     return w, -(-texels // w)
 
 

@@ -75,7 +75,8 @@ async def run_script(args_json):
     path.write_text(args["source"])  # so tracebacks can show the lines
     filename = str(path)
     sys.argv = [filename, *args.get("argv", [])]
-    sys.path[:0] = [str(WORKDIR)] if str(WORKDIR) not in sys.path else []
+    if str(WORKDIR) not in sys.path:  # so the script can import modules beside it
+        sys.path.insert(0, str(WORKDIR))
     scope = {"__name__": "__main__", "__file__": filename, "__builtins__": __builtins__}
     try:
         if args.get("backend"):
