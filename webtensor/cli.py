@@ -3,6 +3,7 @@
   webtensor setup                  Chromium (apt-get if missing), Pyodide cache, the wheel
   webtensor run SCRIPT.py [-- ARGS] run SCRIPT in headless Chromium's Pyodide
   webtensor serve                  serve web/ with the local Pyodide and wheel
+  webtensor bench [--quick] [--profile] [--json PATH]  benchmarks against TensorFlow.js
 """
 import argparse
 import sys
@@ -65,6 +66,13 @@ def serve(args):
     return 0
 
 
+def bench(argv):
+    from .host import paths
+    sys.path.insert(0, str(paths.ROOT))  # benchmarks/ is in the checkout, not in the wheel
+    from benchmarks.run import main as bench_main
+    return bench_main(argv)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="webtensor", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -77,7 +85,11 @@ def main(argv=None):
     p.add_argument("--worker", action="store_true", help="run in a module Web Worker")
     p = sub.add_parser("serve", help="serve web/ (the demo) and print its URL")
     p.add_argument("--port", type=int, default=8000, help="0 picks a free port")
+    sub.add_parser("bench", add_help=False,
+                   help="benchmark against TensorFlow.js and NumPy (webtensor bench --help)")
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["bench"]:  # its options belong to benchmarks/run.py
+        return bench(argv[1:])
     cut = argv.index("--") if "--" in argv else len(argv)  # what follows goes to the script
     args = parser.parse_args(argv[:cut])
     args.args = argv[cut + 1:]

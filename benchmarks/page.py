@@ -1,0 +1,232 @@
+"""The benchmark driver, run inside Pyodide in the page: per workload, set up every contender,
+check each one's output against the float64 reference, then time them interleaved
+(A B C D E, A B C D E, ...) so that machine noise hits them alike. Every timed run ends with
+a blocking readback of its output. The results go to window.wtBenchResult as JSON.
+
+argv[1]: JSON config {reps: [min, max], budget_s, warmup, only, profile, smoke}.
+"""
+import json
+import sys
+import time
+
+import numpy as np
+
+import js
+import pyodide_js
+import webtensor as wt
+from benchmarks import profile
+from benchmarks.workloads import WORKLOADS, inputs, numpy_version, reference, webtensor_version
+
+CFG = json.loads(sys.argv[1])
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def f32_js(a):
+    """A JS Float32Array holding a copy of a float32 ndarray (one memcpy, outside timing)."""
+    a = np.ascontiguousarray(a, np.float32)
+    return js.Float32Array.new(pyodide_js._module.HEAPU8.buffer, a.ctypes.data, a.size).slice()
+
+
+class Webtensor:
+    def __init__(self, backend):
+        self.backend, self.name = backend, f"webtensor {backend}"
+
+    async def init(self):
+        # A fresh instance: the page's default backend may have started already.
+        t0 = time.perf_counter()
+        backend = wt.ENGINE.registry[self.backend][0]()
+        ms = (time.perf_counter() - t0) * 1e3
+        ctx = getattr(backend, "ctx", None)
+        if ctx is not None:  # free its WebGL context: Chromium caps the live ones per page
+            ctx.gl.getExtension("WEBGL_lose_context").loseContext()
+        return ms
+
+    async def prepare(self, w, x):
+        wt.set_backend(self.backend)
+        return webtensor_version(wt, w, x)
+
+    async def time(self, state, keep_values):
+        run = state[0]
+        wt.set_backend(self.backend)
+        t0 = time.perf_counter()
+        out = run()
+        values = out.data_sync()
+        ms = (time.perf_counter() - t0) * 1e3
+        out.dispose()
+        return ms, (np.array(values) if keep_values else None)
+
+    def dispose(self, state):
+        for t in state[1]:
+            t.dispose()
+
+
+class NumPy:
+    name = "numpy"
+
+    async def init(self):
+        return 0.0
+
+    async def prepare(self, w, x):
+        return numpy_version(w, x)
+
+    async def time(self, run, keep_values):
+        t0 = time.perf_counter()
+        values = np.asarray(run())
+        return (time.perf_counter() - t0) * 1e3, (values.copy() if keep_values else None)
+
+    def dispose(self, run):
+        pass
+
+
+class TFJS:
+    """Calls into benchmarks/workloads.js; the clock runs in JS."""
+
+    def __init__(self, backend):
+        self.backend, self.name = backend, f"tfjs {backend}"
+
+    async def init(self):
+        return await js.wtBench.init(self.backend)
+
+    async def prepare(self, w, x):
+        arrays = js.Object.new()
+        for k, v in x.items():
+            setattr(arrays, k, f32_js(v))
+        return await js.wtBench.prepare(self.backend, w.kind, json.dumps(w.params), arrays)
+
+    async def time(self, state, keep_values):
+        r = await js.wtBench.time(state, keep_values)
+        values = np.frombuffer(r.values.to_bytes(), np.float32) if keep_values else None
+        return r.ms, values
+
+    def dispose(self, state):
+        js.wtBench.dispose(state)
+
+
+CONTENDERS = [Webtensor("webgl"), Webtensor("cpu"), TFJS("webgl"), TFJS("cpu"), NumPy()]
+
+
+def check(values, expected, rtol):
+    values, expected = np.asarray(values, np.float64).reshape(-1), expected.reshape(-1)
+    if values.shape != expected.shape:
+        return {"ok": False, "why": f"{values.size} values, expected {expected.size}"}
+    scale = max(float(np.abs(expected).max()), 1e-30)
+    err = float(np.abs(values - expected).max()) / scale if values.size else 0.0
+    ok = bool(np.isfinite(values).all()) and err <= rtol
+    return {"ok": ok, "max_err": err, **({} if ok else {"why": f"max error {err:.3g} of the "
+                                                              f"largest value, over {rtol:g}"})}
+
+
+def summary(times):
+    t = np.array(times)
+    q1, med, q3 = np.percentile(t, [25, 50, 75])
+    return {"median_ms": float(med), "min_ms": float(t.min()), "max_ms": float(t.max()),
+            "q1_ms": float(q1), "q3_ms": float(q3), "times_ms": [round(float(v), 4) for v in t]}
+
+
+def error_text(e):
+    return f"{type(e).__name__}: {str(e).strip().splitlines()[0] if str(e).strip() else ''}"
+
+
+async def bench(w, contenders):
+    x = inputs(w)
+    expected = reference(w, x)
+    res, states = {}, {}
+    for c in contenders:
+        try:
+            states[c.name] = await c.prepare(w, x)
+            res[c.name] = {"first_ms": None}
+        except Exception as e:
+            res[c.name] = {"error": "setup: " + error_text(e)}
+    live = [c for c in contenders if c.name in states]
+    # The first call of each contender (shader compiles, uploads) is timed on its own and
+    # checked; then warm-up; then interleaved rounds.
+    for k in range(w.checks + CFG["warmup"]):
+        for c in list(live):
+            try:
+                ms, values = await c.time(states[c.name], k < w.checks)
+            except Exception as e:
+                res[c.name]["error"] = f"run {k + 1}: " + error_text(e)
+                live.remove(c)
+                continue
+            if k == 0:
+                res[c.name]["first_ms"] = ms
+            if k < w.checks:
+                verdict = check(values, expected[k], w.rtol)
+                res[c.name].setdefault("checks", []).append(verdict)
+                if not verdict["ok"]:
+                    res[c.name]["error"] = f"wrong result in run {k + 1}: {verdict['why']}"
+                    live.remove(c)
+    times = {c.name: [] for c in live}
+    lo, hi = CFG["reps"]
+    start = time.perf_counter()
+    while live and len(times[live[0].name]) < hi and (
+            len(times[live[0].name]) < lo or time.perf_counter() - start < CFG["budget_s"]):
+        for c in list(live):
+            try:
+                times[c.name].append((await c.time(states[c.name], False))[0])
+            except Exception as e:
+                res[c.name]["error"] = "timed run: " + error_text(e)
+                live.remove(c)
+    for c in contenders:
+        if c.name in states:
+            try:
+                c.dispose(states[c.name])
+            except Exception as e:
+                res[c.name].setdefault("error", "dispose: " + error_text(e))
+        if c in live:
+            res[c.name].update(summary(times[c.name]))
+    return res
+
+
+def webgl_renderer():
+    gl = js.document.createElement("canvas").getContext("webgl2")
+    dbg = gl.getExtension("WEBGL_debug_renderer_info")
+    info = {"version": gl.getParameter(gl.VERSION),
+            "renderer": gl.getParameter(dbg.UNMASKED_RENDERER_WEBGL) if dbg else None}
+    ext = gl.getExtension("WEBGL_lose_context")
+    if ext:
+        ext.loseContext()  # this probe's context only: Chromium caps the live contexts per page
+    return info
+
+
+async def main():
+    import pyodide
+    meta = {"webtensor": wt.__version__, "pyodide": pyodide.__version__, "numpy": np.__version__,
+            "python": sys.version.split()[0], "webgl": webgl_renderer(),
+            "config": CFG, "readback": "every timed run includes a blocking readback of its "
+            "output (webtensor data_sync, tfjs dataSync, NumPy returns host arrays)",
+            "clock": "webtensor and NumPy: time.perf_counter in Pyodide; tfjs: performance.now in JS"}
+    init = {}
+    for c in CONTENDERS:  # backend start-up, first use in this page
+        try:
+            init[c.name] = await c.init()
+        except Exception as e:
+            init[c.name] = {"error": error_text(e)}
+    meta["tfjs"] = json.loads(js.wtBench.info())
+    results = []
+    for w in WORKLOADS:
+        if CFG.get("smoke") and not w.smoke or CFG.get("only") and CFG["only"] not in w.name:
+            continue
+        log(f"[bench] {w.name} ...")
+        t0 = time.perf_counter()
+        contenders = [c for c in CONTENDERS if c.name in w.contenders]
+        res = await bench(w, contenders)
+        for name, r in res.items():
+            if "error" in r:
+                log(f"[bench]   {name}: FAILED: {r['error']}")
+        results.append({"name": w.name, "kind": w.kind, "params": w.params, "ops": w.ops,
+                        "notes": w.notes, "contenders": res})
+        log(f"[bench]   done in {time.perf_counter() - t0:.1f} s")
+    out = {"meta": meta, "init_ms": init, "workloads": results}
+    if CFG.get("profile"):
+        log("[bench] profile: webtensor webgl ...")
+        out["profile"] = await profile.run(wt, [w for w in WORKLOADS if any(
+            r["name"] == w.name and "error" not in r["contenders"].get("webtensor webgl", {"error": 1})
+            for r in results)], CFG)
+    js.window.wtBenchResult = json.dumps(out)
+
+
+await main()  # noqa: F704  (top-level await: the harness runs this with eval_code_async)

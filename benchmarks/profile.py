@@ -1,0 +1,216 @@
+"""--profile: where webtensor webgl's time goes in each workload. Runs inside Pyodide, after
+the timed benchmark, on a fresh copy of each workload's state (after one warm-up run).
+Medians over a few runs, in ms per run:
+
+  total      the ops and a blocking readback (as in the table; measured again here)
+  issue      the ops alone, until control returns to Python: no readback
+  gpu_wait   a readPixels of one texel of the output right after issue, which returns once
+             the GPU (SwiftShader) has finished the queued draws, less the same read on an
+             idle GPU (the sync round trip, reported apart). gl.finish() cannot serve: in
+             Chromium it returns without waiting.
+  readback   data_sync() after that: reading an already finished texture into NumPy
+  python     issue again, with every JS entry point of the GL context replaced by a Python
+             no-op: the Python (and NumPy) side of issuing the ops
+  ffi        the JS crossings counted in one issue (GL calls by their argument count, lookups
+             on the gl proxy, typed-array views of WASM memory, to_js), each kind priced by a
+             microbenchmark in this page
+  browser_gl issue - python - ffi: WebGL's own work behind the calls (validation, command
+             encoding) and whatever the other two miss
+"""
+import time
+
+import numpy as np
+
+import js
+from pyodide.ffi import JsProxy
+
+from benchmarks.workloads import inputs, webtensor_version
+
+FAKE = object()  # what stubbed JS calls return; lets the clean-up find what they made
+
+
+def _per_call(fn, n=20000):
+    t0 = time.perf_counter()
+    for _ in range(n):
+        fn()
+    return (time.perf_counter() - t0) / n
+
+
+def crossing_costs(context):
+    """Seconds per crossing of each kind, net of the same Python call made without JS."""
+    m, o, a = js.Math.max, js.Math, np.zeros(16, np.float32)
+
+    class Plain:
+        PI = 3.14
+    p = Plain()
+    base2, base7 = _per_call(lambda: max(1, 2)), _per_call(lambda: max(1, 2, 3, 4, 5, 6, 7))
+    call2 = _per_call(lambda: m(1, 2)) - base2
+    call7 = _per_call(lambda: m(1, 2, 3, 4, 5, 6, 7)) - base7
+    return {"call_2_args": call2, "call_7_args": call7,
+            "lookup": _per_call(lambda: o.PI) - _per_call(lambda: p.PI),
+            "view": _per_call(lambda: context.heap_view(a), 5000),
+            "to_js": _per_call(lambda: context.to_js([1, 2, 3, 4]), 5000)}
+
+
+class _GL:
+    """Stands in for the gl proxy: counts lookups and calls, or (stub) answers with no-ops."""
+
+    def __init__(self, real, count, stub):
+        self._real, self._count, self._stub = real, count, stub
+
+    def __getattr__(self, name):
+        if self._stub:
+            return lambda *args: FAKE
+        self._count["lookup"] += 1
+        value = getattr(self._real, name)
+        return _wrap(value, self._count, False) if callable(value) else value
+
+
+def _wrap(fn, count, stub):
+    def call(*args):
+        count["call"] += 1
+        count["args"] += len(args)
+        return FAKE if stub else fn(*args)
+    return call
+
+
+class patched:
+    """Within the block, the GL context's JS entry points count (stub=False) or do nothing."""
+
+    def __init__(self, context, ctx, stub):
+        self.context, self.ctx, self.stub = context, ctx, stub
+        self.count = {"call": 0, "args": 0, "lookup": 0, "view": 0, "to_js": 0}
+
+    def _counted(self, kind, fn):
+        def call(*args, **kwargs):
+            self.count[kind] += 1
+            return FAKE if self.stub else fn(*args, **kwargs)
+        return call
+
+    def __enter__(self):
+        ctx, context = self.ctx, self.context
+        self.saved_ctx = {k: v for k, v in vars(ctx).items() if isinstance(v, JsProxy) and callable(v)}
+        self.saved_ctx["gl"] = ctx.gl
+        self.saved_mod = {"heap_view": context.heap_view, "to_js": context.to_js}
+        for k, v in self.saved_ctx.items():
+            setattr(ctx, k, _wrap(v, self.count, self.stub) if k != "gl" else _GL(v, self.count, self.stub))
+        context.heap_view = self._counted("view", self.saved_mod["heap_view"])
+        context.to_js = self._counted("to_js", self.saved_mod["to_js"])
+        return self.count
+
+    def __exit__(self, *exc):
+        for k, v in self.saved_ctx.items():
+            setattr(self.ctx, k, v)
+        for k, v in self.saved_mod.items():
+            setattr(self.context, k, v)
+        return False
+
+
+def _forget_stub_state(ctx, counters):
+    """After a stubbed pass: drop what the no-ops 'made', and forget the cached GL state, which
+    the stubs updated without GL seeing it (the next draws then set it again for real)."""
+    for free in ctx.pool.values():
+        free[:] = [t for t in free if t.gl_texture is not FAKE]
+    for key in [k for k, p in ctx.programs.items() if p.gl_program is FAKE]:
+        del ctx.programs[key]
+    ctx.num_textures, ctx.texture_bytes = counters
+    ctx.bound.clear()
+    ctx.attached = ctx.current_program = ctx.view = None
+    for p in ctx.programs.values():
+        p.values.clear()
+    ctx.gl.activeTexture(ctx.TEXTURE0)
+    ctx.active_unit = 0
+
+
+def _read_texel(ctx, context, tensor):
+    """readPixels of one texel of a tensor's texture: blocks until the GPU has written it."""
+    texture = tensor._data.handle.texture
+    if texture is not None:
+        ctx._attach(texture)
+        ctx.read_pixels(0, 0, 1, 1, ctx.RGBA, ctx.FLOAT, context.heap_view(np.empty(4, np.float32)))
+
+
+def _ms(values):
+    return float(np.median(values)) * 1e3
+
+
+def profile_workload(wt, w, ctx, context, costs, reps):
+    pc = time.perf_counter
+    run, keep = webtensor_version(wt, w, inputs(w))
+    try:
+        out = run()  # warm-up: compiles, uploads
+        out.data_sync()
+        out.dispose()
+        total, issue, wait, trip, readback = [], [], [], [], []
+        for _ in range(reps):
+            t0 = pc()
+            out = run()
+            out.data_sync()
+            total.append(pc() - t0)
+            out.dispose()
+        for _ in range(reps):
+            calls0, draws0 = ctx.calls, ctx.draws
+            t0 = pc()
+            out = run()
+            t1 = pc()
+            _read_texel(ctx, context, out)
+            t2 = pc()
+            _read_texel(ctx, context, out)
+            t3 = pc()
+            out.data_sync()
+            t4 = pc()
+            out.dispose()
+            issue.append(t1 - t0)
+            wait.append(t2 - t1)
+            trip.append(t3 - t2)
+            readback.append(t4 - t3)
+            calls, draws = ctx.calls - calls0, ctx.draws - draws0  # the same each run
+        with patched(context, ctx, stub=False) as count:
+            out = run()
+        out.data_sync()
+        out.dispose()
+        python, counters = [], (ctx.num_textures, ctx.texture_bytes)
+        try:
+            with patched(context, ctx, stub=True):
+                for _ in range(reps):
+                    t0 = pc()
+                    out = run()
+                    python.append(pc() - t0)
+                    out.dispose()
+        finally:
+            for t in keep:
+                t.dispose()
+            keep = []
+            _forget_stub_state(ctx, counters)
+    finally:
+        for t in keep:
+            t.dispose()
+    per_arg = (costs["call_7_args"] - costs["call_2_args"]) / 5
+    ffi = (count["call"] * costs["call_2_args"] + (count["args"] - 2 * count["call"]) * per_arg
+           + count["lookup"] * costs["lookup"] + count["view"] * costs["view"]
+           + count["to_js"] * costs["to_js"])
+    ms = {"total": _ms(total), "issue": _ms(issue), "gpu_wait": _ms(wait) - _ms(trip),
+          "round_trip": _ms(trip), "readback": _ms(readback), "python": _ms(python), "ffi": ffi * 1e3}
+    ms["browser_gl"] = ms["issue"] - ms["python"] - ms["ffi"]
+    return {"name": w.name, "ops": w.ops, "draws": draws, "gl_calls": calls,
+            "crossings": count, "ms": ms}
+
+
+async def run(wt, workloads, cfg):
+    from webtensor.backends.webgl import context
+    wt.set_backend("webgl")
+    ctx = wt.backend().ctx
+    costs = crossing_costs(context)
+    bound = ctx.gl.isEnabled
+    blend = ctx.gl.BLEND
+    result = {"crossing_cost_us": {k: v * 1e6 for k, v in costs.items()},
+              "gl_is_enabled_us": _per_call(lambda: bound(blend), 5000) * 1e6,
+              "counted_by": "GLContext.calls (GL calls through its state cache) and .draws; "
+                            "crossings counted by wrapping the context's JS entry points",
+              "workloads": []}
+    for w in workloads:
+        try:
+            result["workloads"].append(profile_workload(wt, w, ctx, context, costs, cfg["profile_reps"]))
+        except Exception as e:
+            result["workloads"].append({"name": w.name, "error": f"{type(e).__name__}: {e}"})
+    return result

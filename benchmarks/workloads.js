@@ -1,0 +1,92 @@
+// The TensorFlow.js side of benchmarks/workloads.py: each kind as the same sequence of ops,
+// timed here in JS with performance.now() so that tfjs pays no Pyodide crossing.
+(() => {
+  const KINDS = {
+    matmul: ({ a, b }, { n }) => {
+      const A = tf.tensor2d(a, [n, n]), B = tf.tensor2d(b, [n, n]);
+      return { keep: [A, B], run: () => tf.matMul(A, B) };
+    },
+    add_chain: (_, { n }) => {
+      const x0 = tf.scalar(0), one = tf.scalar(1);
+      const chain = () => { let y = x0; for (let i = 0; i < n; i++) y = tf.add(y, one); return y; };
+      return { keep: [x0, one], run: () => tf.tidy(chain) };
+    },
+    sqdiff_mean: ({ a, b }) => {
+      const A = tf.tensor1d(a), B = tf.tensor1d(b);
+      return { keep: [A, B], run: () => tf.tidy(() => tf.mean(tf.square(tf.sub(A, B)))) };
+    },
+    conv2d: ({ x, f }, { hw, c, oc }) => {
+      const X = tf.tensor4d(x, [1, hw, hw, c]), F = tf.tensor4d(f, [3, 3, c, oc]);
+      return { keep: [X, F], run: () => tf.conv2d(X, F, 1, "same") };
+    },
+    softmax: ({ x }, { rows, cols }) => {
+      const X = tf.tensor2d(x, [rows, cols]);
+      return { keep: [X], run: () => tf.softmax(X) };
+    },
+    mlp_step: ({ x, y, w1, b1, w2, b2 }, { batch, sizes: [nIn, nHidden, nOut], lr, epsilon }) => {
+      const X = tf.tensor2d(x, [batch, nIn]), Y = tf.tensor2d(y, [batch, nOut]);
+      const W1 = tf.variable(tf.tensor2d(w1, [nIn, nHidden])), B1 = tf.variable(tf.tensor1d(b1));
+      const W2 = tf.variable(tf.tensor2d(w2, [nHidden, nOut])), B2 = tf.variable(tf.tensor1d(b2));
+      const opt = tf.train.adam(lr, 0.9, 0.999, epsilon);
+      const loss = () => {
+        const hidden = tf.relu(tf.add(tf.matMul(X, W1), B1));
+        return tf.losses.softmaxCrossEntropy(Y, tf.add(tf.matMul(hidden, W2), B2));
+      };
+      return { keep: [X, Y, W1, B1, W2, B2, opt], run: () => opt.minimize(loss, true) };
+    },
+    transfer: ({ a }) => ({
+      keep: [],
+      run: () => {
+        const t = tf.tensor1d(a);  // tfjs keeps new values on the CPU until first use:
+        tf.backend().uploadToGPU(t.dataId);  // upload now, as webtensor's side does
+        return t;
+      },
+    }),
+  };
+
+  const states = new Map();
+  let next = 0;
+
+  async function use(backend) {
+    if (tf.getBackend() !== backend && !(await tf.setBackend(backend))) {
+      throw new Error(`tfjs: backend ${backend} failed to start`);
+    }
+  }
+
+  window.wtBench = {
+    // The first setBackend of a backend initializes it: timed, for the cold-start figures.
+    async init(backend) {
+      const t0 = performance.now();
+      await use(backend);
+      await tf.ready();
+      return performance.now() - t0;
+    },
+    info: () => JSON.stringify({ version: tf.version.tfjs, backends: Object.keys(tf.engine().registryFactory),
+                                 webgl_version: tf.env().getNumber("WEBGL_VERSION"),
+                                 webgl_packed: tf.env().getBool("WEBGL_PACK"),
+                                 webgl_float32: tf.env().getBool("WEBGL_RENDER_FLOAT32_ENABLED") }),
+    async prepare(backend, kind, params, inputs) {
+      await use(backend);
+      states.set(++next, { backend, ...KINDS[kind](inputs, JSON.parse(params)) });
+      return next;
+    },
+    // One timed run: the ops and a blocking read of the output (dataSync), so the GPU's
+    // work is finished when the clock stops.
+    async time(id, keepValues) {
+      const s = states.get(id);
+      await use(s.backend);
+      const t0 = performance.now();
+      const out = s.run();
+      const values = out.dataSync();
+      const ms = performance.now() - t0;
+      out.dispose();
+      return { ms, values: keepValues ? values : null };
+    },
+    dispose(id) {
+      const s = states.get(id);
+      states.delete(id);
+      for (const k of s.keep) k.dispose();
+    },
+    numTensors: () => tf.memory().numTensors,
+  };
+})();
