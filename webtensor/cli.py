@@ -73,6 +73,20 @@ def bench(argv):
     return bench_main(argv)
 
 
+def lite(args):
+    from .host import lite
+    site = lite.build()
+    print(f"JupyterLite site: {site}")
+    if args.serve:
+        with lite.LiteServer(site, port=args.port) as srv:
+            print(f"Serving it at {srv.notebook_url()}  (Ctrl-C to stop)", flush=True)
+            try:
+                threading.Event().wait()
+            except KeyboardInterrupt:
+                pass
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="webtensor", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -87,13 +101,16 @@ def main(argv=None):
     p.add_argument("--port", type=int, default=8000, help="0 picks a free port")
     sub.add_parser("bench", add_help=False,
                    help="benchmark against TensorFlow.js and NumPy (webtensor bench --help)")
+    p = sub.add_parser("lite", help="build the JupyterLite site (needs pip install '.[lite]')")
+    p.add_argument("--serve", action="store_true", help="then serve it on loopback")
+    p.add_argument("--port", type=int, default=8000, help="0 picks a free port")
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["bench"]:  # its options belong to benchmarks/run.py
         return bench(argv[1:])
     cut = argv.index("--") if "--" in argv else len(argv)  # what follows goes to the script
     args = parser.parse_args(argv[:cut])
     args.args = argv[cut + 1:]
-    return {"setup": setup, "run": run, "serve": serve}[args.command](args)
+    return {"setup": setup, "run": run, "serve": serve, "lite": lite}[args.command](args)
 
 
 if __name__ == "__main__":

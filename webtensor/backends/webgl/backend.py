@@ -8,9 +8,12 @@ import numpy as np
 from ...dtypes import DTYPES
 from ..base import Backend
 from . import codegen
-from .context import GLContext, layout
+from ..cpu import CPUBackend
+from .context import GLContext
 
 REDUCE_CHUNK = 1024  # longer rows reduce in two passes, so that many fragments share the work
+CPU_FORWARD_SIZE = 128  # tiny ops whose inputs are still on the host run there (as tfjs does):
+                        # a draw costs more than NumPy on a few numbers
 
 
 class GPUArray:
@@ -38,6 +41,13 @@ def _merge_dims(shape, strides_list):
     return [d for d, _ in merged], [[st[k] for _, st in merged] for k in range(len(strides_list))]
 
 
+def _size(shape):
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
 def _contiguous(shape):
     strides, acc = [], 1
     for d in reversed(shape):
@@ -57,6 +67,23 @@ class WebGLBackend(Backend):
 
     def __init__(self):
         self.ctx = GLContext()
+        self.cpu = CPUBackend()
+        self.forward_size = CPU_FORWARD_SIZE  # 0 makes every op run on the GPU (the tests do)
+
+    def _on_host(self, size, xs):
+        return size <= self.forward_size and all(x._data.handle.host is not None for x in xs)
+
+    def _forward(self, kernel, *args):
+        """Run a kernel on the CPU backend over host values; the result stays on the host."""
+        def ref(a):
+            if isinstance(a, (list, tuple)) and a and hasattr(a[0], "_data"):
+                return [ref(x) for x in a]
+            if hasattr(a, "_data"):
+                h = a._data.handle
+                return _Ref(a.shape, h.host[:h.size].astype(DTYPES[a.dtype]), a.dtype)
+            return a
+        out = getattr(self.cpu, kernel)(*[ref(a) for a in args])
+        return GPUArray(out.size, host=out.astype(np.float32))
 
     # ---- buffers ----
     def write(self, values, dtype):
@@ -171,25 +198,37 @@ class WebGLBackend(Backend):
         return self._elementwise("fill", [], shape, scalar=float(value))
 
     def unary(self, op, x):
+        if self._on_host(x.size, (x,)):
+            return self._forward("unary", op, x)
         return self._elementwise(op, [x], x.shape, ints=x.dtype != "float32")
 
     def binary(self, op, a, b, out_shape):
+        if self._on_host(_size(out_shape), (a, b)):
+            return self._forward("binary", op, a, b, out_shape)
         return self._elementwise(op, [a, b], out_shape, ints=a.dtype != "float32")
 
     def where(self, cond, a, b, out_shape):
+        if self._on_host(_size(out_shape), (cond, a, b)):
+            return self._forward("where", cond, a, b, out_shape)
         return self._elementwise("where", [cond, a, b], out_shape)
 
     def cast(self, x, dtype):
+        if self._on_host(x.size, (x,)):
+            return self._forward("cast", x, dtype)
         expr = {"int32": "cast_int32", "bool": "cast_bool"}.get(dtype, "copy")
         if x.dtype != "float32" and dtype == "int32":
             expr = "copy"  # bool -> int32: already 0/1
         return self._elementwise(expr, [x], x.shape)
 
     def strided(self, x, shape, strides, offset):
+        if self._on_host(_size(shape), (x,)):
+            return self._forward("strided", x, shape, strides, offset)
         return self._elementwise("copy", [x], shape, strided=(list(strides), offset))
 
     def reduce(self, op, x):
         rows, inner = x.shape
+        if self._on_host(rows * inner, (x,)):
+            return self._forward("reduce", op, x)
         a = x._data.handle
         if rows == 0:
             return GPUArray(0, host=np.zeros(0, np.float32))
@@ -207,12 +246,16 @@ class WebGLBackend(Backend):
 
     def arg_reduce(self, op, x):
         rows, inner = x.shape
+        if self._on_host(rows * inner, (x,)):
+            return self._forward("arg_reduce", op, x)
         cmp = ">" if op == "argmax" else "<"
         return self._run(("arg", op), lambda: codegen.simple("arg_reduce", [("X", "texel")], CMP=cmp),
                          ["X"], [x._data.handle], rows, [("u_inner", inner)], op)
 
     def cumsum(self, x, exclusive, reverse):
         rows, inner = x.shape
+        if self._on_host(rows * inner, (x,)):
+            return self._forward("cumsum", x, exclusive, reverse)
         return self._run(("cumsum",), lambda: codegen.simple("cumsum", [("X", "texel")]), ["X"],
                          [x._data.handle], rows * inner,
                          [("u_inner", inner), ("u_exclusive", int(exclusive)), ("u_reverse", int(reverse))], "cumsum")
@@ -222,6 +265,8 @@ class WebGLBackend(Backend):
         bb, n = b.shape[0], (b.shape[1] if transpose_b else b.shape[2])
         batch = max(ba, bb)
         size = batch * m * n
+        if self._on_host(max(size, a.size, b.size), (a, b)):
+            return self._forward("matmul", a, b, transpose_a, transpose_b)
         if transpose_a and k % 4 == 0 and n % 4 == 0 and size:
             # one transpose pass buys the fast path, which reads rows of A as texels
             at = self.strided(a, (ba, m, k), (a.shape[1] * a.shape[2], 1, m), 0)
@@ -245,6 +290,8 @@ class WebGLBackend(Backend):
 
     def pad(self, x, paddings, value):
         out_shape = [d + p + q for d, (p, q) in zip(x.shape, paddings)]
+        if self._on_host(_size(out_shape), (x,)):
+            return self._forward("pad", x, paddings, value)
         rank = max(len(out_shape), 1)
         size = int(np.prod(out_shape))
         uniforms = [("u_shape", out_shape or [1]), ("u_before", [p for p, _ in paddings] or [0]),
@@ -254,6 +301,8 @@ class WebGLBackend(Backend):
 
     def concat(self, xs, out_shape):
         rows = xs[0].shape[0]
+        if self._on_host(sum(x.size for x in xs), xs):
+            return self._forward("concat", xs, out_shape)
         parts = [x for x in xs if x.shape[1] > 0]
         if not parts:
             return GPUArray(0, host=np.zeros(0, np.float32))
@@ -273,6 +322,8 @@ class WebGLBackend(Backend):
                          [("u_total", acc), ("u_ends", ends)], "concat")
 
     def gather(self, x, indices, out_shape):
+        if self._on_host(_size(out_shape), (x, indices)):
+            return self._forward("gather", x, indices, out_shape)
         outer, n, inner = x.shape
         k = out_shape[1]
         return self._run(("gather",), lambda: codegen.simple("gather", [("X", "texel"), ("I", "texel")]),
@@ -284,5 +335,9 @@ class _Ref:
     """Just enough of a Tensor to feed a kernel an intermediate made inside another kernel."""
     __slots__ = ("shape", "dtype", "_data", "handle")
 
-    def __init__(self, shape, handle):
-        self.shape, self.dtype, self._data, self.handle = shape, "float32", self, handle
+    def __init__(self, shape, handle, dtype="float32"):
+        self.shape, self.dtype, self._data, self.handle = shape, dtype, self, handle
+
+    @property
+    def size(self):
+        return _size(self.shape)
