@@ -223,9 +223,8 @@ async def main():
     out = {"meta": meta, "init_ms": init, "workloads": results}
     if CFG.get("profile"):
         log("[bench] profile: webtensor webgl ...")
-        out["profile"] = await profile.run(wt, [w for w in WORKLOADS if any(
-            r["name"] == w.name and "error" not in r["contenders"].get("webtensor webgl", {"error": 1})
-            for r in results)], CFG)
+        ok = {r["name"] for r in results if "median_ms" in r["contenders"].get("webtensor webgl", {})}
+        out["profile"] = await profile.run(wt, [w for w in WORKLOADS if w.name in ok], CFG)
     js.window.wtBenchResult = json.dumps(out)
 
 

@@ -73,7 +73,7 @@ def profile(p):
         rows.append([w["name"], _num(ms["total"]), _num(ms["issue"]), _num(ms["python"]),
                      f"{_num(ms['ffi'])} ({crossings})", _num(ms["browser_gl"]),
                      _num(ms["gpu_wait"]), _num(ms["round_trip"]), _num(ms["readback"]), str(w["draws"]),
-                     f"{ms['issue'] / max(w['draws'], 1) * 1e3:.0f} µs"])
+                     f"{ms['issue'] / w['draws'] * 1e3:.0f} µs" if w["draws"] else "—"])
     c = p["crossing_cost_us"]
     legend = (f"ms per run, medians. One crossing, measured in this page: a call of a bound JS "
               f"method {c['call_2_args']:.2f} µs (2 args) to {c['call_7_args']:.2f} µs (7 args), "

@@ -6,10 +6,15 @@
       const A = tf.tensor2d(a, [n, n]), B = tf.tensor2d(b, [n, n]);
       return { keep: [A, B], run: () => tf.matMul(A, B) };
     },
-    add_chain: (_, { n }) => {
+    add_chain: (_, { n, cpu_forward = true }) => {
       const x0 = tf.scalar(0), one = tf.scalar(1);
       const chain = () => { let y = x0; for (let i = 0; i < n; i++) y = tf.add(y, one); return y; };
-      return { keep: [x0, one], run: () => tf.tidy(chain) };
+      const run = () => {
+        const saved = tf.env().getBool("WEBGL_CPU_FORWARD");
+        tf.env().set("WEBGL_CPU_FORWARD", cpu_forward);
+        try { return tf.tidy(chain); } finally { tf.env().set("WEBGL_CPU_FORWARD", saved); }
+      };
+      return { keep: [x0, one], run };
     },
     sqdiff_mean: ({ a, b }) => {
       const A = tf.tensor1d(a), B = tf.tensor1d(b);

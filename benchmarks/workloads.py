@@ -31,7 +31,13 @@ WORKLOADS = [
     Workload("matmul 256", "matmul", {"n": 256}),
     Workload("matmul 512", "matmul", {"n": 512}, smoke=False),
     Workload("matmul 1024", "matmul", {"n": 1024}, smoke=False),
-    Workload("1000 chained scalar adds", "add_chain", {"n": 1000}, ALL[:4], ops=1000),
+    Workload("1000 chained scalar adds", "add_chain", {"n": 1000}, ALL[:4], ops=1000,
+             notes="webgl backends may run ops on tiny tensors whose inputs are not on the GPU "
+                   "on the CPU (tfjs: WEBGL_CPU_FORWARD, under 128 elements)"),
+    Workload("1000 chained scalar adds, as GPU draws", "add_chain",
+             {"n": 1000, "cpu_forward": False}, GPU_ONLY, ops=1000,
+             notes="CPU forwarding off on both sides (tfjs: WEBGL_CPU_FORWARD; webtensor: "
+                   "CPU_FORWARD_SIZE, where it has one), so that each add is a draw"),
     Workload("(a-b)^2 mean, 1M", "sqdiff_mean", {"n": 1 << 20}),
     Workload("conv2d 1x64x64x32, 3x3x32x64, same", "conv2d", {"hw": 64, "c": 32, "oc": 64}),
     Workload("softmax 512x1000", "softmax", {"rows": 512, "cols": 1000}),
@@ -162,6 +168,19 @@ def _upload(wt, t):
     return t
 
 
+def _no_cpu_forward(fn):
+    """Run fn with the webgl backend's CPU forwarding of tiny ops off, where it has one."""
+    from webtensor.backends.webgl import backend
+    saved = getattr(backend, "CPU_FORWARD_SIZE", None)
+    if saved is None:
+        return fn()
+    backend.CPU_FORWARD_SIZE = 0
+    try:
+        return fn()
+    finally:
+        backend.CPU_FORWARD_SIZE = saved
+
+
 def webtensor_version(wt, w: Workload, x):
     p = w.params
     t = {k: wt.tensor(v) for k, v in x.items() if w.kind not in ("mlp_step", "transfer")}
@@ -175,7 +194,9 @@ def webtensor_version(wt, w: Workload, x):
             for _ in range(p["n"]):
                 y = wt.add(y, one)
             return y
-        return (lambda: wt.tidy(chain)), [x0, one]
+        if p.get("cpu_forward", True):
+            return (lambda: wt.tidy(chain)), [x0, one]
+        return (lambda: _no_cpu_forward(lambda: wt.tidy(chain))), [x0, one]
     if w.kind == "sqdiff_mean":
         a, b = t["a"], t["b"]
         return (lambda: wt.tidy(lambda: wt.mean(wt.square(wt.sub(a, b))))), [a, b]

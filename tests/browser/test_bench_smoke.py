@@ -1,0 +1,33 @@
+"""`webtensor bench --smoke --profile`: every workload runs on every contender and gives the
+reference's result. Timings are never asserted: this machine's numbers are noise."""
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_bench_smoke(runtime, tmp_path):  # runtime: Chromium, Pyodide and the wheel are ready
+    if not shutil.which("npm"):
+        pytest.skip("npm is needed to fetch TensorFlow.js")
+    out = tmp_path / "bench.json"
+    exe = shutil.which("webtensor")
+    cmd = [exe] if exe else [sys.executable, "-m", "webtensor.cli"]
+    result = subprocess.run(cmd + ["bench", "--smoke", "--profile", "--json", str(out)],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    data = json.loads(out.read_text())
+    assert data["workloads"], "no workload ran"
+    for w in data["workloads"]:
+        for name, r in w["contenders"].items():
+            assert "error" not in r, f"{w['name']} / {name}: {r['error']}"
+            assert r["checks"] and all(c["ok"] for c in r["checks"]), (w["name"], name, r["checks"])
+            assert r["median_ms"] > 0 and r["first_ms"] > 0
+    assert {"webtensor webgl", "tfjs webgl"} <= set(data["workloads"][0]["contenders"])
+    for w in data["profile"]["workloads"]:
+        assert "error" not in w, f"profile of {w['name']}: {w['error']}"
+        assert w["ms"]["total"] > 0, w
+    assert "| matmul 256 |" in result.stdout
