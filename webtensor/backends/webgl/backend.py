@@ -101,7 +101,10 @@ class WebGLBackend(Backend):
             if a.size > 4:
                 a.host = None  # small values stay on the host too: they become uniforms
         elif a.texture.generation != self.ctx.generation:
-            raise RuntimeError(f"{op}: this tensor's texture was lost with the WebGL context")
+            if a.host is None:
+                raise RuntimeError(f"{op}: this tensor's texture was lost with the WebGL context")
+            a.texture = None  # still on the host too: upload it to the new context
+            return self._texture(a, op)
         return a.texture
 
     def _host(self, values, dtype):
@@ -235,8 +238,9 @@ class WebGLBackend(Backend):
         chunk = inner if inner <= REDUCE_CHUNK or rows >= 64 else REDUCE_CHUNK
         chunks = max(1, -(-inner // chunk)) if inner else 1
         vec4 = inner % 4 == 0 and chunk % 4 == 0 and inner > 0
-        out = self._run(("reduce", op, vec4), lambda: codegen.reduce(op, vec4), ["X"], [a], rows * chunks,
-                        [("u_inner", inner), ("u_chunk", max(chunk, 1)), ("u_chunks", chunks)], op)
+        out = self._run(("reduce", op), lambda: codegen.reduce(op), ["X"], [a], rows * chunks,
+                        [("u_inner", inner), ("u_chunk", max(chunk, 1)), ("u_chunks", chunks),
+                         ("u_vec4", int(vec4))], op)
         if chunks == 1:
             return out
         try:

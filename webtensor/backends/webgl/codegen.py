@@ -111,13 +111,13 @@ def elementwise(expr, modes, rank, ints):
         LOADS="\n".join(loads), EXPR=body)
 
 
-def reduce(op, vec4):
+def reduce(op):
     init, step, step4, finish4 = REDUCE[op]
     if op in REDUCE_NAN:
         step = f"(isnan(x) || isnan(acc)) ? x + acc : {step}"
         step4 = f"choose(isnan_(x) + isnan_(acc4), x + acc4, {step4})"
     src = template("reduce").substitute(INIT=init, COMBINE=step, COMBINE4=step4, FINISH4=finish4)
-    return header([("X", "texel")], 1).replace("#define RANK 1", f"#define RANK 1\n#define VEC4 {int(vec4)}") + src
+    return header([("X", "texel")], 1) + src
 
 
 def simple(name, inputs, rank=1, **subs):

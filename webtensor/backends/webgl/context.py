@@ -9,6 +9,8 @@ import js
 from pyodide.ffi import create_once_callable, create_proxy, to_js
 
 MAX_WIDTH = 4096  # texels per texture row; a tensor folds into as many rows as it needs
+SCRATCH_UNIT = 15  # texture unit for creating and uploading textures: binding there leaves the
+                   # units that programs read from (0..8) as they were, so draws skip rebinding
 
 
 class WebGLUnavailable(RuntimeError):
@@ -71,9 +73,9 @@ class GLContext:
         gl = self.canvas.getContext("webgl2", attrs)
         if gl is None:
             raise WebGLUnavailable("webgl: this browser has no WebGL2")
-        if gl.getExtension("EXT_color_buffer_float") is None:
-            raise WebGLUnavailable("webgl: WebGL2 lacks EXT_color_buffer_float (float render targets)")
         self.gl = gl
+        if not self._extensions():
+            raise WebGLUnavailable("webgl: WebGL2 lacks EXT_color_buffer_float (float render targets)")
         self.lost = False
         self.generation = 0
         self.debug = False
@@ -101,8 +103,12 @@ class GLContext:
         self.uniform1i, self.uniform1f, self.uniform1iv = gl.uniform1i, gl.uniform1f, gl.uniform1iv
         self.read_pixels, self.tex_sub_image = gl.readPixels, gl.texSubImage2D
 
+    def _extensions(self):
+        return self.gl.getExtension("EXT_color_buffer_float") is not None
+
     def _setup(self):
         gl = self.gl
+        self._extensions()  # extensions must be enabled again on a restored context
         self.max_texture_size = gl.getParameter(self.MAX_TEXTURE_SIZE)
         self.programs = {}
         self.pool = {}            # (w, h) -> free textures
@@ -214,13 +220,13 @@ class GLContext:
             return free.pop()
         gl = self.gl
         t = gl.createTexture()
+        self._scratch()
         gl.bindTexture(self.TEXTURE_2D, t)
         gl.texStorage2D(self.TEXTURE_2D, 1, self.RGBA32F, w, h)
         for param in (self.TEXTURE_MIN_FILTER, self.TEXTURE_MAG_FILTER):
             gl.texParameteri(self.TEXTURE_2D, param, self.NEAREST)
         for param in (self.TEXTURE_WRAP_S, self.TEXTURE_WRAP_T):
             gl.texParameteri(self.TEXTURE_2D, param, self.CLAMP_TO_EDGE)
-        self.bound.pop(self.active_unit, None)  # that unit now holds the new texture
         self.num_textures += 1
         self.texture_bytes += w * h * 16
         return Texture(t, w, h, self.generation)
@@ -229,10 +235,15 @@ class GLContext:
         if texture.generation == self.generation:
             self.pool.setdefault((texture.w, texture.h), []).append(texture)
 
+    def _scratch(self):
+        if self.active_unit != SCRATCH_UNIT:
+            self.active_texture(self.TEXTURE0 + SCRATCH_UNIT)
+            self.active_unit = SCRATCH_UNIT
+
     def upload(self, texture, values):
         """values: float32 ndarray with 4 * w * h elements."""
+        self._scratch()
         self.bind_texture(self.TEXTURE_2D, texture.gl_texture)
-        self.bound.pop(self.active_unit, None)
         self.tex_sub_image(self.TEXTURE_2D, 0, 0, 0, texture.w, texture.h, self.RGBA, self.FLOAT,
                            heap_view(values))
 

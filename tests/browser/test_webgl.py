@@ -1,0 +1,193 @@
+"""What only the WebGL backend has: textures, the program cache, async reads, tiny ops on the
+host, failure modes. Each test runs a snippet in Pyodide in Chromium (top-level await works)."""
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PRELUDE = """
+import asyncio, warnings
+import numpy as np
+import webtensor as wt
+wt.set_backend("webgl")
+gl_backend = wt.backend()
+ctx = gl_backend.ctx
+gl_backend.forward_size = 0
+"""
+
+
+def run(pyodide, body):
+    return pyodide.run(PRELUDE + body, filename="test_webgl.py").check().stdout
+
+
+def test_changing_the_batch_size_compiles_nothing(pyodide):
+    run(pyodide, """
+def step(batch):
+    x = wt.random_normal([batch, 12], seed=1)
+    w = wt.variable(wt.random_normal([12, 5], seed=2), name=f"w{batch}")
+    y = wt.one_hot(wt.tensor(np.arange(batch) % 5, dtype="int32"), 5).to_float()
+    wt.train.adam(0.01).minimize(lambda: wt.losses.softmax_cross_entropy(y, wt.relu(x @ w)))
+    wt.tidy(lambda: wt.softmax(x).sum(1).mean().data_sync())
+    w.dispose()
+step(8)
+compiled = len(ctx.programs)
+step(16)
+step(32)
+assert len(ctx.programs) == compiled, (compiled, len(ctx.programs))
+""")
+
+
+def test_training_keeps_the_texture_count(pyodide):
+    run(pyodide, """
+rng = np.random.default_rng(0)
+x = wt.tensor(rng.normal(size=(32, 4)).astype(np.float32))
+y = wt.tensor((rng.normal(size=(32, 1)) > 0).astype(np.float32))
+w = wt.variable(wt.zeros([4, 1]), name="w_tex")
+b = wt.variable(wt.zeros([1]), name="b_tex")
+opt = wt.train.adam(0.05)
+loss = lambda: wt.losses.sigmoid_cross_entropy(y, x @ w + b)
+for step in range(500):
+    opt.minimize(loss)
+    if step == 0:
+        after_first = (wt.memory().num_textures, wt.memory().num_tensors)
+assert (wt.memory().num_textures, wt.memory().num_tensors) == after_first, (wt.memory(), after_first)
+m = wt.memory()
+assert m.num_bytes_in_gpu > 0 and m.num_textures > 0
+""")
+
+
+def test_tensors_larger_than_a_texture_row(pyodide):
+    run(pyodide, """
+a = np.arange(210000, dtype=np.float32).reshape(70000, 3)
+t = wt.tensor(a)
+np.testing.assert_array_equal((t + 1).numpy(), a + 1)
+np.testing.assert_array_equal(t[69999].numpy(), a[69999])
+big = wt.ones([1, 9000000])
+assert big.sum().data_sync()[0] == 9000000.0
+assert (big * 2)[0, 8999999].data_sync()[0] == 2.0
+""")
+
+
+def test_async_and_sync_reads_agree(pyodide):
+    run(pyodide, """
+x = wt.tensor(np.linspace(-3, 3, 1000, dtype=np.float32).reshape(10, 100))
+y = wt.tanh(x) * 3
+a = await y.data()
+y2 = wt.tanh(x) * 3
+b = y2.data_sync()
+np.testing.assert_array_equal(a, b)
+assert await y.array() == y2.array_sync()
+""")
+
+
+def test_gl_calls_per_op_stay_few(pyodide):
+    run(pyodide, """
+x = wt.tensor(np.ones((64, 64), np.float32))
+y = wt.tensor(np.ones((64, 64), np.float32))
+def chain():
+    with wt.tidy():
+        z = x + y
+        for _ in range(20):
+            z = z + y
+chain()  # warm: compile, and fill the texture pool
+c0, d0 = ctx.calls, ctx.draws
+chain()
+calls = (ctx.calls - c0) / (ctx.draws - d0)
+assert calls <= 3.2, calls  # input bind, framebuffer attach, draw (and rarely more)
+print("GL calls per op", calls)
+""")
+
+
+def test_tiny_ops_on_host_values_run_on_the_host(pyodide):
+    run(pyodide, """
+gl_backend.forward_size = 128
+x = wt.tensor([1.0, -2.0, 3.0])
+d0 = ctx.draws
+y = (wt.exp(x) * 2 + x).sum()
+assert ctx.draws == d0, "tiny ops on host values must not draw"
+np.testing.assert_allclose(y.data_sync(), (np.exp([1, -2, 3]) * 2 + [1, -2, 3]).sum(), rtol=1e-6)
+i = wt.tensor([3, 1, 2], dtype="int32")
+assert (i // 2).dtype == "int32" and list((i // 2).data_sync()) == [1, 0, 1]
+big = wt.tensor(np.ones(1000, np.float32))
+d0 = ctx.draws
+assert (big + 1).sum().data_sync()[0] == 2000
+assert ctx.draws > d0, "large ops run on the GPU"
+""")
+
+
+def test_failed_compile_names_the_op_and_shows_the_log(pyodide):
+    run(pyodide, """
+try:
+    ctx.program(("broken",), lambda: "#version 300 es\\nvoid main() { nope; }", [], "broken_op")
+except RuntimeError as e:
+    msg = str(e)
+    assert "broken_op" in msg and "ERROR" in msg and "nope" in msg, msg
+else:
+    raise AssertionError("a broken shader compiled")
+""")
+
+
+def test_without_webgl2_the_default_falls_back_and_explicit_use_fails(pyodide):
+    run(pyodide, """
+from webtensor.engine import ENGINE
+from webtensor.backends.webgl import context
+
+real_js = context.js
+
+class NoWebGL:  # a page whose canvases have no webgl2 context
+    Object = real_js.Object
+    document = type("D", (), {"createElement": staticmethod(lambda tag: type("C", (), {"getContext": lambda *a: None})())})
+
+saved = (ENGINE.backend, ENGINE.backend_name, ENGINE.instances.pop("webgl"))
+context.js = NoWebGL
+try:
+    ENGINE.backend = ENGINE.backend_name = None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert wt.get_backend() == "cpu"
+    assert any("webgl" in str(w.message) and "WebGL2" in str(w.message) for w in caught), caught
+    try:
+        wt.set_backend("webgl")
+    except RuntimeError as e:
+        assert "webgl" in str(e) and "WebGL2" in str(e), e
+    else:
+        raise AssertionError("set_backend('webgl') succeeded without WebGL2")
+finally:
+    context.js = real_js
+    ENGINE.instances["webgl"] = saved[2]
+    ENGINE.backend, ENGINE.backend_name = saved[0], saved[1]
+""")
+
+
+def test_context_loss_raises_and_recovers(pyodide):
+    run(pyodide, """
+x = wt.tensor(np.arange(16, dtype=np.float32))
+y = x * 2
+y.data_sync()
+lose = ctx.gl.getExtension("WEBGL_lose_context")
+lose.loseContext()
+for _ in range(50):
+    if ctx.lost:
+        break
+    await wt.next_frame()
+assert ctx.lost
+try:
+    (x * 3).data_sync()
+except RuntimeError as e:
+    assert "context was lost" in str(e), e
+else:
+    raise AssertionError("an op ran on a lost context")
+lose.restoreContext()
+for _ in range(100):
+    if not ctx.lost:
+        break
+    await asyncio.sleep(0.02)
+assert not ctx.lost
+z = wt.tensor(np.arange(16, dtype=np.float32)) * 3
+np.testing.assert_array_equal(z.data_sync(), np.arange(16) * 3)
+try:
+    (y + 1).data_sync()  # y's texture died with the old context
+except RuntimeError as e:
+    assert "lost" in str(e), e
+else:
+    raise AssertionError("a texture from the lost context was used")
+""")
