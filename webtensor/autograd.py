@@ -8,10 +8,13 @@ from .tensor import Tensor
 def _backprop(tape, y, dy):
     grads = {id(y): dy}
     from .ops.elementwise import add
+    tracked = tape.tracked
     for inputs, out, backward in reversed(tape.nodes):
         g = grads.pop(id(out), None)
         if g is None:
             continue
+        # expensive backwards (matmul, conv2d) skip the gradients nobody needs
+        ENGINE.grad_needed = tuple(id(x) in tracked for x in inputs)
         for x, gx in zip(inputs, backward(g, out)):
             if gx is None or id(x) not in tape.tracked:
                 continue

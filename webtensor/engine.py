@@ -43,6 +43,7 @@ class Engine:
         self.backend = None
         self.scopes = []          # tidy scopes: each a list of tensors made inside it
         self.tapes = []
+        self.grad_needed = ()     # during backprop: which inputs of the op need a gradient
         self.op_depth = 0         # ops running inside ops (errors are named after the outermost)
         self.num_tensors = 0
         self.num_buffers = 0

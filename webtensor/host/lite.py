@@ -137,8 +137,10 @@ def stage(dist: Path, src: Path):
     for nb in sorted(NOTEBOOKS.glob("*.ipynb")):
         _link_or_copy(nb, src / "files" / nb.name)
     # The pyodide addon adds pyodideUrl (static/pyodide/pyodide.js), the piplite addon
-    # the index of the wheels given to the build.
+    # the index of the wheels given to the build. exposeAppInBrowser sets window.jupyterapp,
+    # through which scripts (and the test) run the notebook's commands.
     config = {"jupyter-lite-schema-version": 0, "jupyter-config-data": {
+        "exposeAppInBrowser": True,
         "litePluginSettings": {KERNEL_PLUGIN: {"disablePyPIFallback": True}}}}
     (src / "jupyter-lite.json").write_text(json.dumps(config, indent=2))
 

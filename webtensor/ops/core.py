@@ -201,3 +201,9 @@ def with_grad(inputs, forward, backward):
     if tapes:
         ENGINE.record(tuple(inputs), out, backward)
     return out
+
+
+def needs_grad(i):
+    """In a backward function: whether input i's gradient will be used."""
+    needed = ENGINE.grad_needed
+    return i >= len(needed) or needed[i]

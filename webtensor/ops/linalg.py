@@ -1,7 +1,18 @@
 """matmul (batched, with transposes folded into the kernel), dot and outer."""
-from .core import as_pair, broadcast_shapes, op, run, shape_size
+from .core import as_pair, broadcast_shapes, needs_grad, op, run, shape_size
 from .elementwise import _unbroadcast, cast, mul
 from .shape import broadcast_to, reshape
+
+
+# (transpose_a, transpose_b) -> arguments of the matmul giving each input's gradient
+GRAD_A = {(False, False): lambda dy, a, b: (dy, b, False, True),
+          (False, True): lambda dy, a, b: (dy, b, False, False),
+          (True, False): lambda dy, a, b: (b, dy, False, True),
+          (True, True): lambda dy, a, b: (b, dy, True, True)}
+GRAD_B = {(False, False): lambda dy, a, b: (a, dy, True, False),
+          (False, True): lambda dy, a, b: (dy, a, True, False),
+          (True, False): lambda dy, a, b: (a, dy, False, False),
+          (True, True): lambda dy, a, b: (dy, a, True, True)}
 
 
 @op
@@ -21,15 +32,12 @@ def matmul(a, b, transpose_a=False, transpose_b=False):
     out_shape = (max(a3.shape[0], b3.shape[0]), m, n)
 
     def backward(dy, y):
-        if not transpose_a and not transpose_b:
-            da, db = matmul(dy, b3, False, True), matmul(a3, dy, True, False)
-        elif not transpose_a:
-            da, db = matmul(dy, b3, False, False), matmul(dy, a3, True, False)
-        elif not transpose_b:
-            da, db = matmul(b3, dy, False, True), matmul(a3, dy, False, False)
-        else:
-            da, db = matmul(b3, dy, True, True), matmul(dy, a3, True, True)
-        return _unbroadcast(da, a3.shape), _unbroadcast(db, b3.shape)
+        da = db = None
+        if needs_grad(0):
+            da = _unbroadcast(matmul(*GRAD_A[transpose_a, transpose_b](dy, a3, b3)), a3.shape)
+        if needs_grad(1):
+            db = _unbroadcast(matmul(*GRAD_B[transpose_a, transpose_b](dy, a3, b3)), b3.shape)
+        return da, db
     out = run("matmul", (a3, b3), out_shape, "float32",
               lambda be: be.matmul(a3, b3, transpose_a, transpose_b), backward)
     return reshape(out, batch + (m, n))

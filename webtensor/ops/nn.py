@@ -3,7 +3,7 @@ through one strided view of the padded input ("patches", im2col without index ma
 reduce them with matmul or a reduction."""
 import numpy as np
 
-from .core import as_tensor, norm_axis, op, with_grad
+from .core import as_tensor, needs_grad, norm_axis, op, with_grad
 from .creation import fill, random_uniform
 from .elementwise import add, cast, div, exp, greater_equal, log, mul, rsqrt, sub
 from .linalg import matmul
@@ -138,10 +138,13 @@ def conv2d(x, filter, strides=1, pad="valid", data_format="NHWC", dilations=1, d
     strides, dilations, out_hw, pads = _conv_args(x4, filt, strides, pad, data_format, dilations, "conv2d")
 
     def backward(dy, y):
-        dx = _conv_input_grad(dy, filt, x4.shape, strides, pads, dilations)
-        fh, fw, c, oc = filt.shape
-        cols = reshape(_patches(_crop_pad(x4, pads), fh, fw, out_hw, strides, dilations), [-1, fh * fw * c])
-        dw = reshape(matmul(cols, reshape(dy, [-1, oc]), transpose_a=True), filt.shape)
+        dx = dw = None
+        if needs_grad(0):
+            dx = _conv_input_grad(dy, filt, x4.shape, strides, pads, dilations)
+        if needs_grad(1):
+            fh, fw, c, oc = filt.shape
+            cols = reshape(_patches(_crop_pad(x4, pads), fh, fw, out_hw, strides, dilations), [-1, fh * fw * c])
+            dw = reshape(matmul(cols, reshape(dy, [-1, oc]), transpose_a=True), filt.shape)
         return dx, dw
     out = with_grad([x4, filt], lambda: _conv(x4, filt, strides, pads, dilations, out_hw), backward)
     return reshape(out, out.shape[1:]) if squeezed else out
