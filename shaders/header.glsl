@@ -7,7 +7,7 @@ precision highp int;
 precision highp sampler2D;
 
 #define RANK $RANK
-out vec4 result;
+layout(location = 0) out vec4 result;
 uniform int u_shift;           // log2 of the output texture's width in texels
 uniform int u_shape[RANK];     // output shape (after merging contiguous dims), for index math
 uniform float u_scalar;        // a constant some kernels need (fill value, pad value)

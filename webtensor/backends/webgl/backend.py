@@ -136,14 +136,16 @@ class WebGLBackend(Backend):
         return {"num_textures": self.ctx.num_textures, "num_bytes_in_gpu": self.ctx.texture_bytes}
 
     # ---- running a program ----
-    def _run(self, key, make_source, samplers, inputs, size, uniforms, op):
-        """Compile (once per key) and draw into a fresh texture of `size` elements."""
+    def _run(self, key, make_source, samplers, inputs, size, uniforms, op, targets=1):
+        """Compile (once per key) and draw into fresh textures of `size` elements: one, or
+        four render targets at once (returned as a list)."""
         ctx = self.ctx
         ctx.check(op)
         prog = ctx.program(key, make_source, samplers, op)
         textures = [self._texture(a, op) for a in inputs]
-        out = ctx.texture(size)
-        ctx.forget(out)
+        outs = [ctx.texture(size) for _ in range(targets)]
+        for out in outs:
+            ctx.forget(out)
         ctx.use(prog)
         for name, value in uniforms:
             if isinstance(value, float):
@@ -152,11 +154,14 @@ class WebGLBackend(Backend):
                 ctx.set_int(prog, name, value)
             else:
                 ctx.set_ints(prog, name, value)
-        ctx.set_int(prog, "u_shift", out.shift)
+        ctx.set_int(prog, "u_shift", outs[0].shift)
         for name, tex in zip(samplers, textures):
             ctx.set_int(prog, name + "_shift", tex.shift)
-        ctx.draw(prog, out, textures)
-        return GPUArray(size, out)
+        if targets == 1:
+            ctx.draw(prog, outs[0], textures)
+            return GPUArray(size, outs[0])
+        ctx.draw4(prog, outs, textures)
+        return [GPUArray(size, out) for out in outs]
 
     def _elementwise(self, expr, xs, out_shape, ints=False, strided=None, scalar=None):
         """One elementwise program. Each input is read as a texel (same layout as the output),
@@ -278,6 +283,8 @@ class WebGLBackend(Backend):
                 return self.matmul(_Ref((ba, m, k), at), b, False, transpose_b)
             finally:
                 self.dispose(at)
+        if m % 4 == 0 and k % 4 == 0 and n % 4 == 0 and not transpose_a and size:
+            return self._matmul_blocked(a, b, m, n, k, ba, bb, int(bool(transpose_b)))
         if k % 4 == 0 and n % 4 == 0 and not transpose_a and m * n > 0:
             # the fast path reads A's rows as texels; B either row-major (NN) or transposed (NT)
             nt = int(bool(transpose_b))
@@ -291,6 +298,23 @@ class WebGLBackend(Backend):
         uniforms = [("u_M", m), ("u_N", n), ("u_K", k), ("u_a_strides", sa), ("u_b_strides", sb)]
         return self._run(("matmul",), lambda: codegen.simple("matmul", [("A", "texel"), ("B", "texel")]),
                          ["A", "B"], [a._data.handle, b._data.handle], size, uniforms, "matmul")
+
+    def _matmul_blocked(self, a, b, m, n, k, ba, bb, nt):
+        """4 x 4 blocks per fragment into four render targets, then one interleaving pass."""
+        size = max(ba, bb) * m * n
+        uniforms = [("u_M", m), ("u_N", n), ("u_K", k),
+                    ("u_a_batch", 0 if ba == 1 else m * k // 4), ("u_b_batch", 0 if bb == 1 else k * n // 4)]
+        src = lambda: codegen.simple("matmul_block", [("A", "texel"), ("B", "texel")]).replace(  # noqa: E731
+            "#define RANK 1", f"#define RANK 1\n#define NT {nt}")
+        blocks = self._run(("matmul_block", nt), src, ["A", "B"], [a._data.handle, b._data.handle],
+                           size // 4, uniforms, "matmul", targets=4)
+        names = ["X0", "X1", "X2", "X3"]
+        try:
+            return self._run(("interleave",), lambda: codegen.simple("interleave", [(x, "texel") for x in names]),
+                             names, blocks, size, [("u_N4", n // 4)], "matmul")
+        finally:
+            for block in blocks:
+                self.dispose(block)
 
     def pad(self, x, paddings, value):
         out_shape = [d + p + q for d, (p, q) in zip(x.shape, paddings)]

@@ -115,6 +115,9 @@ class GLContext:
         self.num_textures = 0
         self.texture_bytes = 0
         self.framebuffer = gl.createFramebuffer()
+        self.framebuffer4 = gl.createFramebuffer()  # four render targets, for blocked matmul
+        gl.bindFramebuffer(self.FRAMEBUFFER, self.framebuffer4)
+        gl.drawBuffers(to_js([self.COLOR_ATTACHMENT0 + i for i in range(4)]))
         gl.bindFramebuffer(self.FRAMEBUFFER, self.framebuffer)
         gl.bindVertexArray(gl.createVertexArray())
         gl.pixelStorei(gl.PACK_ALIGNMENT, 1)
@@ -322,6 +325,24 @@ class GLContext:
             err = self.gl.getError()
             if err:
                 raise RuntimeError(f"webgl: {prog.name} raised GL error {err}")
+
+    def draw4(self, prog, outputs, inputs):
+        """Run prog into four textures at once (render targets 0..3), then return to the
+        one-target framebuffer."""
+        gl = self.gl
+        gl.bindFramebuffer(self.FRAMEBUFFER, self.framebuffer4)
+        for i, out in enumerate(outputs):
+            gl.framebufferTexture2D(self.FRAMEBUFFER, self.COLOR_ATTACHMENT0 + i, self.TEXTURE_2D,
+                                    out.gl_texture, 0)
+        self.calls += 5
+        attached, self.attached = self.attached, outputs[0]  # draw() attaches nothing new
+        self.draw(prog, outputs[0], inputs)
+        # detach, so no later draw finds these textures both bound and attached
+        for i in range(4):
+            gl.framebufferTexture2D(self.FRAMEBUFFER, self.COLOR_ATTACHMENT0 + i, self.TEXTURE_2D, None, 0)
+        gl.bindFramebuffer(self.FRAMEBUFFER, self.framebuffer)
+        self.attached = attached
+        self.calls += 5
 
     def forget(self, texture):
         """Drop cached bindings of a texture about to be written by a draw (no feedback loop)."""
