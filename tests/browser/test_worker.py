@@ -14,6 +14,8 @@ canvas = js.OffscreenCanvas.new(1, 1)
 gl = canvas.getContext("webgl2")
 print("webgl2", gl is not None and gl.getExtension("EXT_color_buffer_float") is not None)
 
+print("backend", wt.get_backend())  # chosen by default: the GPU one, on an OffscreenCanvas
+wt.backend().forward_size = 0      # every op below draws, none runs on the host
 w = wt.variable(wt.tensor1d([0.0, 0.0]))
 x = wt.tensor2d([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
 y = wt.tensor1d([1.0, 2.0, 3.0])
@@ -36,7 +38,8 @@ def test_webtensor_trains_in_a_module_worker(worker):
     lines = result.stdout.splitlines()
     assert lines[0] == "scope DedicatedWorkerGlobalScope"
     assert lines[1] == "webgl2 True"  # OffscreenCanvas: what a WebGL backend needs there
-    assert lines[2] == "weights [1.0, 2.0]"
+    assert lines[2] == "backend webgl"
+    assert lines[3] == "weights [1.0, 2.0]"
     assert worker.errors == []
 
 
