@@ -29,8 +29,11 @@ from benchmarks.workloads import inputs, webtensor_version
 FAKE = object()  # what stubbed JS calls return; lets the clean-up find what they made
 
 
-def _per_call(fn, n=20000, trials=5):
-    """Seconds per call: the best of a few trials, as other processes share the CPU."""
+def _per_call(fn, n=20000, trials=10):
+    """Seconds per call: the best of a few trials, after a warm-up (V8 optimizes hot call
+    paths), as other processes share the CPU."""
+    for _ in range(n // trials):
+        fn()
     best = float("inf")
     for _ in range(trials):
         t0 = time.perf_counter()
@@ -146,13 +149,12 @@ def profile_workload(wt, w, ctx, context, costs, reps):
         out.data_sync()
         out.dispose()
         total, issue, wait, trip, readback = [], [], [], [], []
-        for _ in range(reps):
+        for _ in range(reps):  # the two kinds of run alternate, so that load hits both alike
             t0 = pc()
             out = run()
             out.data_sync()
             total.append(pc() - t0)
             out.dispose()
-        for _ in range(reps):
             calls0, draws0 = ctx.calls, ctx.draws
             t0 = pc()
             out = run()

@@ -17,8 +17,8 @@ from benchmarks import report, tfjs_dist
 HERE = Path(__file__).resolve().parent
 PAGE_MODULES = ("__init__.py", "workloads.py", "profile.py")
 MODES = {  # reps: [at least, at most] interleaved rounds, within budget_s per workload
-    "full": {"reps": [5, 15], "budget_s": 10.0, "warmup": 1, "profile_reps": 5},
-    "quick": {"reps": [3, 5], "budget_s": 2.0, "warmup": 1, "profile_reps": 3},
+    "full": {"reps": [5, 15], "budget_s": 10.0, "warmup": 1, "profile_reps": 7},
+    "quick": {"reps": [3, 5], "budget_s": 2.0, "warmup": 1, "profile_reps": 5},
     "smoke": {"reps": [2, 2], "budget_s": 0.0, "warmup": 0, "profile_reps": 2, "smoke": True},
 }
 INSTALL = """import json, pathlib, sys
@@ -50,7 +50,17 @@ def run_in_browser(cfg, echo=True):
     dist, built = pyodide_dist.ensure(test_wheels=False), wheel.build()
     sources = {name: (HERE / name).read_text() for name in PAGE_MODULES}
     with Server(dist, built) as srv, browser.Chromium() as chromium:
-        session = browser.PyodideSession(chromium, srv.url, [f"dist/{built.name}"], echo=echo)
+        for attempt in range(3):
+            try:
+                session = browser.PyodideSession(chromium, srv.url, [f"dist/{built.name}"], echo=echo)
+                break
+            except browser.PyodideError as e:
+                if attempt == 2:
+                    raise
+                # dist/ is shared: another process rebuilding the wheel can cut a download short
+                print(f"[bench] Pyodide did not start ({str(e).splitlines()[0][:120]}); again",
+                      file=sys.stderr, flush=True)
+                built = wheel.build()
         try:
             session.page.add_script_tag(path=str(tfjs / "dist" / "tf.min.js"))
             session.page.add_script_tag(path=str(HERE / "workloads.js"))

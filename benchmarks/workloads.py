@@ -37,7 +37,7 @@ WORKLOADS = [
     Workload("1000 chained scalar adds, as GPU draws", "add_chain",
              {"n": 1000, "cpu_forward": False}, GPU_ONLY, ops=1000,
              notes="CPU forwarding off on both sides (tfjs: WEBGL_CPU_FORWARD; webtensor: "
-                   "CPU_FORWARD_SIZE, where it has one), so that each add is a draw"),
+                   "forward_size, where it has one), so that each add is a draw"),
     Workload("(a-b)^2 mean, 1M", "sqdiff_mean", {"n": 1 << 20}),
     Workload("conv2d 1x64x64x32, 3x3x32x64, same", "conv2d", {"hw": 64, "c": 32, "oc": 64}),
     Workload("softmax 512x1000", "softmax", {"rows": 512, "cols": 1000}),
@@ -168,17 +168,17 @@ def _upload(wt, t):
     return t
 
 
-def _no_cpu_forward(fn):
+def _no_cpu_forward(wt, fn):
     """Run fn with the webgl backend's CPU forwarding of tiny ops off, where it has one."""
-    from webtensor.backends.webgl import backend
-    saved = getattr(backend, "CPU_FORWARD_SIZE", None)
+    backend = wt.backend()
+    saved = getattr(backend, "forward_size", None)
     if saved is None:
         return fn()
-    backend.CPU_FORWARD_SIZE = 0
+    backend.forward_size = 0
     try:
         return fn()
     finally:
-        backend.CPU_FORWARD_SIZE = saved
+        backend.forward_size = saved
 
 
 def webtensor_version(wt, w: Workload, x):
@@ -196,7 +196,7 @@ def webtensor_version(wt, w: Workload, x):
             return y
         if p.get("cpu_forward", True):
             return (lambda: wt.tidy(chain)), [x0, one]
-        return (lambda: _no_cpu_forward(lambda: wt.tidy(chain))), [x0, one]
+        return (lambda: _no_cpu_forward(wt, lambda: wt.tidy(chain))), [x0, one]
     if w.kind == "sqdiff_mean":
         a, b = t["a"], t["b"]
         return (lambda: wt.tidy(lambda: wt.mean(wt.square(wt.sub(a, b))))), [a, b]
