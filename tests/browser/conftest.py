@@ -11,6 +11,9 @@ import pytest
 from webtensor.host import browser, pyodide_dist, wheel
 from webtensor.host.server import Server
 
+# A script that hangs in the page fails its test after this long instead of stalling the run.
+os.environ.setdefault("WEBTENSOR_RUN_TIMEOUT", "900")
+
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "browser: needs Chromium with Pyodide "

@@ -100,7 +100,7 @@ class PyodideSession:
 
     def __init__(self, chromium: Chromium, base_url: str, wheels=(), worker=False,
                  echo=False):
-        self.echo, self.output, self.errors = echo, [], []
+        self.echo, self.output, self.errors, self.stuck = echo, [], [], None
         self.timeout_s = chromium.timeout_s
         self.page = chromium.new_page()
         self.page.expose_function("wtOut", self._out)
@@ -125,6 +125,8 @@ class PyodideSession:
     def run(self, source, filename="script.py", argv=(), env=None, backend=None,
             timeout_s=None) -> Result:
         """Run source as __main__ in Pyodide; the Result holds its status and output."""
+        if self.stuck:  # the page's thread may still be in that script
+            raise PyodideError(f"not run: {self.stuck} did not finish, the session is stuck")
         self.output = []
         args = {"source": source, "filename": filename, "argv": list(argv),
                 "env": dict(env or {}), "backend": backend}
@@ -139,6 +141,7 @@ class PyodideSession:
             done = self.page.wait_for_function("() => window.wtDone", polling=100,
                                                timeout=limit * 1000).json_value()
         except Exception as e:
+            self.stuck = filename
             raise PyodideError(f"{filename} did not finish: {e}\n" + self._text()) from None
         if "error" in done:
             raise PyodideError(f"running {filename} failed in the page: {done['error']}\n"
