@@ -1,6 +1,7 @@
 """Build the webtensor wheel that the browser installs, and check it can run there."""
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -34,10 +35,16 @@ def build(force=False) -> Path:
     wheel = built_wheel()
     if force or wheel is None or sources_newer_than(wheel):
         print("[wheel] pip wheel --no-deps -w dist .", file=sys.stderr, flush=True)
+        paths.DIST.mkdir(exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=paths.DIST) as tmp:
+            subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
+                            "-w", tmp, str(paths.ROOT)], check=True)
+            (fresh,) = Path(tmp).glob("webtensor-*.whl")
+            # A page loading the old wheel meanwhile gets one whole file or the other.
+            fresh.replace(paths.DIST / fresh.name)
+        wheel = paths.DIST / fresh.name
         for old in paths.DIST.glob("webtensor-*.whl"):
-            old.unlink()
-        subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
-                        "-w", str(paths.DIST), str(paths.ROOT)], check=True)
-        wheel = built_wheel()
+            if old != wheel:  # another version's
+                old.unlink()
     check_pure(wheel)
     return wheel
