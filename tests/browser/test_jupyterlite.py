@@ -83,18 +83,18 @@ def _text(output):
 
 
 def _screenshot(page, name):
-    """The whole notebook: JupyterLab scrolls inside a fixed viewport, so the viewport
-    grows to the notebook's height first."""
+    """The whole notebook. JupyterLab scrolls it inside a fixed viewport and renders only
+    the cells in view: grow the viewport to the content, then fit it to the last cell."""
     paths.ARTIFACTS.mkdir(exist_ok=True)
     page.evaluate("() => jupyterapp.commands.execute('application:toggle-left-area')")
-    height = page.evaluate("""() => {
-        const cells = document.querySelectorAll('.jp-NotebookPanel .jp-Cell');
-        return cells.length ? cells[cells.length - 1].getBoundingClientRect().bottom
-                              - cells[0].getBoundingClientRect().top : 0; }""")
-    page.set_viewport_size({"width": 1100, "height": min(max(int(height) + 200, 900), 8000)})
-    page.evaluate("""() => document.querySelectorAll('.jp-WindowedPanel-outer')
-                                   .forEach(e => e.scrollTop = 0)""")
-    page.wait_for_timeout(500)
+    scroller = "document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer')"
+    for measure in (f"{scroller}.scrollHeight + 200",
+                    "[...document.querySelectorAll('.jp-NotebookPanel .jp-Cell')]"
+                    ".pop().getBoundingClientRect().bottom + 60"):
+        height = page.evaluate(f"() => {scroller} ? {measure} : 0")
+        page.set_viewport_size({"width": 1100, "height": min(max(int(height), 900), 8000)})
+        page.evaluate(f"() => {scroller} && ({scroller}.scrollTop = 0)")
+        page.wait_for_timeout(500)
     page.screenshot(path=str(paths.ARTIFACTS / name))
 
 
