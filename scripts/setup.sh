@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what webtensor and its browser runtime need, on a fresh Debian machine or an
 # already set-up one (each step is skipped when done): npm and Chromium from apt-get, the
-# package with its test extras, then `webtensor setup` (Pyodide cache, verified; the wheel).
+# package with its test and JupyterLite extras, then `webtensor setup` (Pyodide cache, verified; the wheel).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,5 +16,5 @@ if [ -z "${WEBTENSOR_CHROMIUM:-}" ] && ! command -v chromium >/dev/null; then
   apt_install chromium
 fi
 
-python3 -m pip install -q --root-user-action=ignore -e '.[test]'
+python3 -m pip install -q --root-user-action=ignore -e '.[test,lite]'
 python3 -m webtensor.cli setup  # the same as `webtensor setup`, without relying on PATH
