@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what webtensor and its browser runtime need, on a fresh Debian machine or an
 # already set-up one (each step is skipped when done): npm and Chromium from apt-get, the
-# package with its test and JupyterLite extras, then `webtensor setup` (Pyodide cache, verified; the wheel).
+# package with its test and JupyterLite extras, then `webtensor setup` (the verified
+# Pyodide cache, the wheel).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
