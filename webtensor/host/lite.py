@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import zipfile
 from http.server import ThreadingHTTPServer
@@ -109,13 +110,14 @@ def fetch_pypi_wheels(out: Path) -> list[Path]:
                if not ((out / f).exists() and pyodide_dist.sha256(out / f) == h)]
     if missing:
         out.mkdir(parents=True, exist_ok=True)
-        reqs = out / "requirements.txt"
-        reqs.write_text("".join(f"{f.split('-')[0]}=={f.split('-')[1]} "
-                                f"--hash=sha256:{PYPI_WHEELS[f]}\n" for f in missing))
-        log("pip download " + " ".join(missing))
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q",
-                        "--only-binary=:all:", "--require-hashes", "-r", str(reqs),
-                        "-d", str(out)], check=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            reqs = Path(tmp) / "requirements.txt"
+            reqs.write_text("".join(f"{f.split('-')[0]}=={f.split('-')[1]} "
+                                    f"--hash=sha256:{PYPI_WHEELS[f]}\n" for f in missing))
+            log("pip download " + " ".join(missing))
+            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q",
+                            "--only-binary=:all:", "--require-hashes", "-r", str(reqs),
+                            "-d", str(out)], check=True)
     return [out / f for f in PYPI_WHEELS]
 
 
