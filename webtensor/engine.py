@@ -72,7 +72,7 @@ class Engine:
     def ensure_backend(self):
         if self.backend is not None:
             return self.backend
-        for name, (_, _prio) in sorted(self.registry.items(), key=lambda kv: -kv[1][1]):
+        for name in sorted(self.registry, key=lambda n: -self.registry[n][1]):
             try:
                 self.set_backend(name)
                 return self.backend

@@ -1,6 +1,4 @@
 """Every op, and their attachment to Tensor as chainable methods and Python operators."""
-import builtins
-
 from ..tensor import Tensor
 from . import creation, elementwise, linalg, nn, reduction, shape
 from .creation import (eye, fill, linspace, one_hot, ones, ones_like, random_normal, random_uniform,
@@ -69,4 +67,3 @@ Tensor.as_type = cast
 Tensor.to_float = lambda self: cast(self, "float32")
 Tensor.to_int = lambda self: cast(self, "int32")
 Tensor.to_bool = lambda self: cast(self, "bool")
-del builtins

@@ -4,7 +4,7 @@ import functools
 
 import numpy as np
 
-from ..dtypes import DTYPES, check_dtype, infer_dtype, nbytes
+from ..dtypes import DTYPES, infer_dtype, nbytes
 from ..engine import ENGINE, Data
 from ..tensor import Tensor, make_tensor
 

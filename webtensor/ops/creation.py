@@ -4,7 +4,7 @@ import builtins
 
 import numpy as np
 
-from ..dtypes import DTYPES, check_dtype, infer_dtype
+from ..dtypes import check_dtype, infer_dtype
 from ..tensor import Tensor
 from .core import as_tensor, from_values, op, run, shape_size
 from .elementwise import cast, equal, where

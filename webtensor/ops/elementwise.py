@@ -125,6 +125,8 @@ def _binary_op(name, grad):
     return op(f)
 
 
+# The ops themselves, one per table row (neg, exp, ..., add, mul, ...): the gradients above
+# refer to them by these module-level names.
 _g = globals()
 for _name, (_grad, _keeps) in UNARY_GRADS.items():
     _g[_name] = _unary_op(_name, _grad, _keeps)

@@ -4,8 +4,8 @@ reduce them with matmul or a reduction."""
 import numpy as np
 
 from .core import as_tensor, needs_grad, norm_axis, op, with_grad
-from .creation import fill, random_uniform
-from .elementwise import add, cast, div, exp, greater_equal, log, mul, rsqrt, sub
+from .creation import random_uniform
+from .elementwise import add, cast, div, exp, greater_equal, mul, rsqrt, sub
 from .linalg import matmul
 from .reduction import max as _max, sum as _sum, logsumexp
 from .shape import _strided, _unslice, contiguous_strides, pad, reshape, reverse, slice, transpose, gather

@@ -5,7 +5,6 @@ import builtins
 
 import numpy as np
 
-from ..dtypes import DTYPES
 from ..engine import ENGINE
 from ..tensor import Tensor
 from .core import as_tensor, norm_axes, norm_axis, op, run, shape_size, view
