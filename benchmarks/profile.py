@@ -15,7 +15,8 @@ Medians over a few runs, in ms per run:
              on the gl proxy, typed-array views of WASM memory, to_js), each kind priced by a
              microbenchmark in this page
   browser_gl issue - python - ffi: WebGL's own work behind the calls (validation, command
-             encoding) and whatever the other two miss
+             encoding) and whatever the other two miss. Checked directly once: the GL calls
+             of a chained elementwise op, in a JS loop (js_draw: µs per op)
 """
 import time
 
@@ -29,17 +30,24 @@ from benchmarks.workloads import inputs, webtensor_version
 FAKE = object()  # what stubbed JS calls return; lets the clean-up find what they made
 
 
-def _per_call(fn, n=20000, trials=10):
-    """Seconds per call: the best of a few trials, after a warm-up (V8 optimizes hot call
-    paths), as other processes share the CPU."""
-    for _ in range(n // trials):
-        fn()
+def _per_call(fn, trials=5, trial_s=0.01):
+    """Seconds per call: the best of a few trials, each long enough for the page's coarse
+    clock (performance.now() ticks in 0.1 ms steps here), after a warm-up that lets V8
+    optimize the call path."""
+    n = 1000
+    while True:
+        t0 = time.perf_counter()
+        for _ in range(n):
+            fn()
+        if time.perf_counter() - t0 >= trial_s:
+            break
+        n *= 2
     best = float("inf")
     for _ in range(trials):
         t0 = time.perf_counter()
-        for _ in range(n // trials):
+        for _ in range(n):
             fn()
-        best = min(best, (time.perf_counter() - t0) / (n // trials))
+        best = min(best, (time.perf_counter() - t0) / n)
     return best
 
 
@@ -55,8 +63,8 @@ def crossing_costs(context):
     call7 = _per_call(lambda: m(1, 2, 3, 4, 5, 6, 7)) - base7
     return {"call_2_args": call2, "call_7_args": call7,
             "lookup": _per_call(lambda: o.PI) - _per_call(lambda: p.PI),
-            "view": _per_call(lambda: context.heap_view(a), 5000),
-            "to_js": _per_call(lambda: context.to_js([1, 2, 3, 4]), 5000)}
+            "view": _per_call(lambda: context.heap_view(a)),
+            "to_js": _per_call(lambda: context.to_js([1, 2, 3, 4]))}
 
 
 class _GL:
@@ -202,6 +210,50 @@ def profile_workload(wt, w, ctx, context, costs, reps):
             "crossings": count, "ms": ms}
 
 
+JS_DRAWS = """(gl, n) => {
+  const make = () => {
+    const t = gl.createTexture();
+    gl.bindTexture(gl.TEXTURE_2D, t);
+    gl.texStorage2D(gl.TEXTURE_2D, 1, gl.RGBA32F, 1, 1);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+    return t;
+  };
+  gl.activeTexture(gl.TEXTURE0);
+  const t = [make(), make()];
+  gl.viewport(0, 0, 1, 1);
+  const start = performance.now();
+  for (let i = 0; i < n; i++) {
+    gl.bindTexture(gl.TEXTURE_2D, t[i & 1]);
+    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, t[1 - (i & 1)], 0);
+    gl.drawArrays(gl.TRIANGLES, 0, 3);
+  }
+  const us = (performance.now() - start) * 1000 / n;
+  const error = gl.getError();
+  gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.FLOAT, new Float32Array(4));
+  gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, null, 0);
+  t.forEach((x) => gl.deleteTexture(x));
+  return JSON.stringify({us, error});
+}"""
+
+
+def direct_draw_cost(wt, ctx, n=2000):
+    """The browser's own cost of a chained elementwise op's GL calls (bindTexture of the
+    input, framebufferTexture2D of the output, drawArrays), in a JS loop: no Python, no FFI.
+    Drawn with webtensor's add program, made current by one real add."""
+    import json
+    from benchmarks.workloads import _no_cpu_forward
+    x = wt.scalar(0.0)
+    y = _no_cpu_forward(wt, lambda: wt.tidy(lambda: wt.add(wt.add(x, 1.0), 1.0)))
+    y.data_sync()
+    result = json.loads(js.eval(JS_DRAWS)(ctx.gl, n))
+    for t in (x, y):
+        t.dispose()
+    ctx.bound.clear()  # the loop changed bindings, the attachment and the viewport behind the cache
+    ctx.active_unit, ctx.attached, ctx.view = 0, None, None
+    return result
+
+
 async def run(wt, workloads, cfg):
     from webtensor.backends.webgl import context
     wt.set_backend("webgl")
@@ -210,7 +262,7 @@ async def run(wt, workloads, cfg):
     bound = ctx.gl.isEnabled
     blend = ctx.gl.BLEND
     result = {"crossing_cost_us": {k: v * 1e6 for k, v in costs.items()},
-              "gl_is_enabled_us": _per_call(lambda: bound(blend), 5000) * 1e6,
+              "gl_is_enabled_us": _per_call(lambda: bound(blend)) * 1e6,
               "counted_by": "GLContext.calls (GL calls through its state cache) and .draws; "
                             "crossings counted by wrapping the context's JS entry points",
               "workloads": []}
@@ -219,4 +271,8 @@ async def run(wt, workloads, cfg):
             result["workloads"].append(profile_workload(wt, w, ctx, context, costs, cfg["profile_reps"]))
         except Exception as e:
             result["workloads"].append({"name": w.name, "error": f"{type(e).__name__}: {e}"})
+    try:
+        result["js_draw"] = direct_draw_cost(wt, ctx)
+    except Exception as e:
+        result["js_draw"] = {"error": f"{type(e).__name__}: {e}"}
     return result

@@ -79,9 +79,17 @@ def profile(p):
               f"method {c['call_2_args']:.2f} µs (2 args) to {c['call_7_args']:.2f} µs (7 args), "
               f"an attribute lookup {c['lookup']:.2f} µs, a typed-array view of WASM memory "
               f"{c['view']:.2f} µs, to_js of 4 ints {c['to_js']:.2f} µs; a cheap GL call "
-              f"(gl.isEnabled, bound) {p['gl_is_enabled_us']:.2f} µs. "
+              f"(gl.isEnabled, bound) {p['gl_is_enabled_us']:.2f} µs. Browser GL cost of one "
+              f"chained elementwise op (bindTexture, framebufferTexture2D, drawArrays) timed in a "
+              f"JS loop: {_js_draw(p.get('js_draw', {}))}. "
               "See benchmarks/profile.py for what each column measures.")
     return _table(header, rows), legend
+
+
+def _js_draw(r):
+    if "us" not in r:
+        return "failed: " + r.get("error", "not measured")
+    return f"{r['us']:.1f} µs" + (f" (GL error {r['error']})" if r["error"] else "")
 
 
 def failures(data):

@@ -4,6 +4,7 @@ import json
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -14,9 +15,9 @@ def test_bench_smoke(runtime, tmp_path):  # runtime: Chromium, Pyodide and the w
     if not shutil.which("npm"):
         pytest.skip("npm is needed to fetch TensorFlow.js")
     out = tmp_path / "bench.json"
-    exe = shutil.which("webtensor")
-    cmd = [exe] if exe else [sys.executable, "-m", "webtensor.cli"]
-    result = subprocess.run(cmd + ["bench", "--smoke", "--profile", "--json", str(out)],
+    # `python -m` from this checkout: a `webtensor` on PATH may belong to another one
+    result = subprocess.run([sys.executable, "-m", "webtensor.cli", "bench", "--smoke", "--profile",
+                             "--json", str(out)], cwd=Path(__file__).resolve().parents[2],
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     data = json.loads(out.read_text())
@@ -30,4 +31,5 @@ def test_bench_smoke(runtime, tmp_path):  # runtime: Chromium, Pyodide and the w
     for w in data["profile"]["workloads"]:
         assert "error" not in w, f"profile of {w['name']}: {w['error']}"
         assert w["ms"]["total"] > 0, w
+    assert "us" in data["profile"]["js_draw"], data["profile"]["js_draw"]
     assert "| matmul 256 |" in result.stdout
