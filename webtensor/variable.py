@@ -26,6 +26,7 @@ class Variable(Tensor):
             ENGINE.scopes = scopes
         if temporary:
             value.dispose()
+        self._data.backend.realize(self._data.handle)
         ENGINE.variables[self.name] = self
 
     def assign(self, new_value):
@@ -38,6 +39,7 @@ class Variable(Tensor):
         old = self._data
         ENGINE.attach(self, new_value._data)
         ENGINE.release(old)
+        self._data.backend.realize(self._data.handle)
         return self
 
     def dispose(self):

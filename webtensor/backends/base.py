@@ -43,6 +43,10 @@ class Backend:
     def dispose(self, handle):
         raise NotImplementedError
 
+    def realize(self, handle):
+        """A hint that the buffer will live long (a variable's value): a backend that defers
+        work computes it now, so deferred work never piles up across training steps."""
+
     def memory(self):
         """Extra fields for wt.memory() (e.g. num_textures)."""
         return {}

@@ -7,7 +7,7 @@ import numpy as np
 
 from ...dtypes import DTYPES
 from ..base import Backend
-from . import codegen
+from . import codegen, fusion
 from ..cpu import CPUBackend
 from .context import GLContext
 
@@ -17,11 +17,13 @@ CPU_FORWARD_SIZE = 128  # tiny ops whose inputs are still on the host run there 
 
 
 class GPUArray:
-    """A tensor's buffer: a texture, or host values not uploaded yet (lazy upload)."""
-    __slots__ = ("size", "texture", "host")
+    """A tensor's buffer: a texture, host values not uploaded yet (lazy upload), or a fused
+    elementwise expression not drawn yet (expr, a fusion.Node). refs counts its owner and
+    the lazy expressions that read it; the texture is freed when it reaches zero."""
+    __slots__ = ("size", "texture", "host", "expr", "refs")
 
-    def __init__(self, size, texture=None, host=None):
-        self.size, self.texture, self.host = size, texture, host
+    def __init__(self, size, texture=None, host=None, expr=None):
+        self.size, self.texture, self.host, self.expr, self.refs = size, texture, host, expr, 1
 
 
 def _merge_dims(shape, strides_list):
@@ -90,7 +92,10 @@ class WebGLBackend(Backend):
         return GPUArray(values.size, host=np.array(values, np.float32).reshape(-1))  # a private copy
 
     def _texture(self, a, op):
-        """The texture of a buffer, uploading host values on first GPU use."""
+        """The texture of a buffer: drawing a fused expression, or uploading host values on
+        first GPU use."""
+        if a.texture is None and a.expr is not None:
+            self._materialize(a, op)
         if a.texture is None:
             ctx = self.ctx
             ctx.check(op)
@@ -126,11 +131,25 @@ class WebGLBackend(Backend):
         self.ctx.check("data")
         return self._host((await self.ctx.download_async(self._texture(a, "data")))[:a.size], dtype)
 
+    def realize(self, a):
+        if a.expr is not None:
+            self._materialize(a, "assign")
+
     def dispose(self, a):
+        a.refs -= 1
+        if a.refs > 0:
+            return  # a lazy expression still reads it
         if a.texture is not None:
             self.ctx.release(a.texture)
             a.texture = None
         a.host = None
+        self._drop_expr(a)
+
+    def _drop_expr(self, a):
+        if a.expr is not None:
+            inputs, a.expr = a.expr.buffers(), None
+            for b in inputs:
+                self.dispose(b)
 
     def memory(self):
         return {"num_textures": self.ctx.num_textures, "num_bytes_in_gpu": self.ctx.texture_bytes}
@@ -163,47 +182,55 @@ class WebGLBackend(Backend):
         ctx.draw4(prog, outs, textures)
         return [GPUArray(size, out) for out in outs]
 
-    def _elementwise(self, expr, xs, out_shape, ints=False, strided=None, scalar=None):
-        """One elementwise program. Each input is read as a texel (same layout as the output),
-        a uniform (a scalar still on the host) or through strides (broadcast or a view)."""
-        size = 1
-        for d in out_shape:
-            size *= d
-        modes, samplers, arrays, uniforms, stride_lists = [], [], [], [], []
-        for k, x in enumerate(xs):
-            name, a = "ABC"[k], x._data.handle
+    def _elementwise(self, expr, xs, out_shape, ints=False, strided=None):
+        """A lazy elementwise op (see fusion.py). Each input is read as a texel (same layout
+        as the output), a uniform (a scalar still on the host) or through strides (broadcast
+        or a view, which needs the input drawn)."""
+        out_shape = tuple(out_shape)
+        inputs = []
+        for x in xs:
+            a = x._data.handle
             if strided is None and a.size == 1 and a.host is not None:
-                modes.append("uniform")
-                uniforms.append((name + "_value", float(a.host[0])))
-                continue
-            samplers.append(name)
-            arrays.append(a)
-            if strided is None and tuple(x.shape) == tuple(out_shape):
-                modes.append("texel")
+                inputs.append(("uniform", float(a.host[0])))
+            elif strided is None and tuple(x.shape) == out_shape:
+                inputs.append(("texel", a))
             else:
-                modes.append("strided")
-                stride_lists.append((name, strided[0] if strided else _broadcast_strides(x.shape, out_shape),
-                                     strided[1] if strided else 0))
+                self._texture(a, expr)
+                strides, offset = strided or (_broadcast_strides(x.shape, out_shape), 0)
+                inputs.append(("strided", a, list(strides), int(offset)))
+        node = fusion.Node(expr, ints, out_shape, inputs)
+        while (node.nodes > fusion.MAX_NODES or len(node.textures) > fusion.MAX_TEXTURES) and node.inlined():
+            heaviest = max(node.inlined(), key=lambda b: b.expr.nodes)  # draw it on its own
+            self._materialize(heaviest, expr)
+            node = fusion.Node(expr, ints, out_shape, inputs)
+        for b in node.buffers():
+            b.refs += 1
+        return GPUArray(_size(out_shape), expr=node)
+
+    def _materialize(self, a, op):
+        """Draw a lazy buffer's fused expression into its own texture."""
+        prog = fusion.Program(a.expr)
+        uniforms = [(name + "_value", value) for name, value in prog.uniforms]
         rank = 1
-        if stride_lists:
-            shape, merged = _merge_dims(list(out_shape), [s for _, s, _ in stride_lists])
+        if prog.strided:
+            shape, merged = _merge_dims(list(a.expr.shape), [st for _, st, _ in prog.strided])
             rank = len(shape)
             uniforms.append(("u_shape", shape))
-            for (name, _, offset), st in zip(stride_lists, merged):
+            for (name, _, offset), st in zip(prog.strided, merged):
                 uniforms.append((name + "_strides", st))
-                uniforms.append((name + "_offset", int(offset)))
-        if scalar is not None:
-            uniforms.append(("u_scalar", float(scalar)))
-        key = ("ew", expr, tuple(modes), rank, ints)
-        return self._run(key, lambda: codegen.elementwise(expr, modes, rank, ints), samplers, arrays,
-                         size, uniforms, expr)
+                uniforms.append((name + "_offset", offset))
+        key = ("fused", tuple(prog.key), tuple(m for _, m, _ in prog.textures), rank)
+        out = self._run(key, lambda: prog.source(rank), [n for n, _, _ in prog.textures],
+                        [b for _, _, b in prog.textures], a.size, uniforms, op)
+        a.texture, out.texture = out.texture, None
+        self._drop_expr(a)
 
     # ---- kernels ----
     def fill(self, shape, value, dtype):
-        size = int(np.prod(shape))
+        size = _size(shape)
         if size <= 4:  # tiny constants stay on the host, where they serve as uniforms
             return GPUArray(size, host=np.full(size, value, np.float32))
-        return self._elementwise("fill", [], shape, scalar=float(value))
+        return GPUArray(size, expr=fusion.Node("copy", False, tuple(shape), [("uniform", float(value))]))
 
     def unary(self, op, x):
         if self._on_host(x.size, (x,)):

@@ -35,7 +35,7 @@ NAN_SAFE = {"is_nan", "is_inf", "is_finite", "logical_not", "equal", "not_equal"
 UNARY = {k: v if k in NAN_SAFE else f"choose(isnan_(a), a, {v})" for k, v in UNARY.items()}
 BINARY = {k: v if k in NAN_SAFE else f"choose(isnan_(a) + isnan_(b), a + b, {v})" for k, v in BINARY.items()}
 OTHER = {
-    "copy": "a", "where": "choose(a, b, c)", "fill": "vec4(u_scalar)",
+    "copy": "a", "where": "choose(a, b, c)",
     "cast_int32": "trunc(a)", "cast_bool": "ne(a, vec4(0.0))",
 }
 EXPRESSIONS = {**UNARY, **BINARY, **OTHER}
@@ -96,19 +96,16 @@ def header(inputs, rank):
     return template("header").substitute(RANK=max(rank, 1), FUNCTIONS=functions, INPUTS=decls)
 
 
-def elementwise(expr, modes, rank, ints):
-    names = ["A", "B", "C"][:len(modes)]
-    loads = []
-    for var, name, mode in zip("abc", names, modes):
-        if mode == "texel":
-            loads.append(f"  vec4 {var} = {name}_at4(t);")
-        elif mode == "uniform":
-            loads.append(f"  vec4 {var} = vec4({name}_value);")
-        else:
-            loads.append(f"  vec4 {var} = vec4({name}_get(i), {name}_get(i + 1), {name}_get(i + 2), {name}_get(i + 3));")
-    body = Template(EXPRESSIONS[expr]).substitute(INTS="true" if ints else "false")
-    return header(list(zip(names, modes)), rank) + template("elementwise").substitute(
-        LOADS="\n".join(loads), EXPR=body)
+def expression(expr, ints):
+    return Template(EXPRESSIONS[expr]).substitute(INTS="true" if ints else "false")
+
+
+def fused(lines, result, inputs, uniforms, rank):
+    """A fused elementwise program: `lines` compute vec4 variables from the inputs (textures
+    read as texels or through strides, uniform scalars); `result` is the last of them."""
+    decls = [(name, mode) for name, mode in inputs] + [(name, "uniform") for name in uniforms]
+    body = "\n".join(lines) + f"\n  result = {result};"
+    return header(decls, rank) + template("elementwise").substitute(BODY=body)
 
 
 def reduce(op):
