@@ -43,6 +43,17 @@ def _merge_dims(shape, strides_list):
     return [d for d, _ in merged], [[st[k] for _, st in merged] for k in range(len(strides_list))]
 
 
+def _host_ref(a):
+    """A kernel argument with tensors' host values in their own dtype (stored as float32)."""
+    if isinstance(a, list):
+        return [_host_ref(x) for x in a]
+    data = getattr(a, "_data", None)
+    if data is None:
+        return a
+    h = data.handle
+    return _Ref(a.shape, h.host[:h.size].astype(DTYPES[a.dtype], copy=False), a.dtype)
+
+
 def _size(shape):
     n = 1
     for d in shape:
@@ -77,15 +88,8 @@ class WebGLBackend(Backend):
 
     def _forward(self, kernel, *args):
         """Run a kernel on the CPU backend over host values; the result stays on the host."""
-        def ref(a):
-            if isinstance(a, (list, tuple)) and a and hasattr(a[0], "_data"):
-                return [ref(x) for x in a]
-            if hasattr(a, "_data"):
-                h = a._data.handle
-                return _Ref(a.shape, h.host[:h.size].astype(DTYPES[a.dtype]), a.dtype)
-            return a
-        out = getattr(self.cpu, kernel)(*[ref(a) for a in args])
-        return GPUArray(out.size, host=out.astype(np.float32))
+        out = getattr(self.cpu, kernel)(*[_host_ref(a) for a in args])
+        return GPUArray(out.size, host=out.astype(np.float32, copy=False))
 
     # ---- buffers ----
     def write(self, values, dtype):
