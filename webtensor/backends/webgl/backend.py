@@ -2,13 +2,14 @@
 
 Shapes reach the GPU as uniforms, never as GLSL text, so a program is compiled once per
 structure (kernel, op, input access modes, rank) and reused for every shape: a new batch size
-compiles nothing. int32 and bool values are stored as float32 (exact up to 2**24)."""
+compiles nothing. Elementwise kernels are deferred and fused (fusion.py); tiny ops on host
+values run on the host. int32 and bool values are stored as float32 (exact up to 2**24)."""
 import numpy as np
 
 from ...dtypes import DTYPES
 from ..base import Backend
-from . import codegen, fusion
 from ..cpu import CPUBackend
+from . import codegen, fusion
 from .context import GLContext
 
 REDUCE_CHUNK = 1024  # longer rows reduce in two passes, so that many fragments share the work
