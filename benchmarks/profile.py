@@ -3,7 +3,9 @@ the timed benchmark, on a fresh copy of each workload's state (after one warm-up
 Medians over a few runs, in ms per run:
 
   total      the ops and a blocking readback (as in the table; measured again here)
-  issue      the ops alone, until control returns to Python: no readback
+  issue      the ops alone, until control returns to Python: no readback. Where the backend
+             defers work (a fused elementwise expression drawn only when needed), the output
+             is realized (drawn) inside issue
   gpu_wait   a readPixels of one texel of the output right after issue, which returns once
              the GPU (SwiftShader) has finished the queued draws, less the same read on an
              idle GPU (the sync round trip, reported apart). gl.finish() cannot serve: in
@@ -137,6 +139,15 @@ def _forget_stub_state(ctx, counters):
     ctx.active_unit = 0
 
 
+def _issue(wt, run):
+    """run(), then draw the output if the backend left it as a lazy expression."""
+    out = run()
+    handle, backend = out._data.handle, wt.backend()
+    if getattr(handle, "expr", None) is not None and hasattr(backend, "realize"):
+        backend.realize(handle)
+    return out
+
+
 def _read_texel(ctx, context, tensor):
     """readPixels of one texel of a tensor's texture: blocks until the GPU has written it."""
     texture = tensor._data.handle.texture
@@ -165,7 +176,7 @@ def profile_workload(wt, w, ctx, context, costs, reps):
             out.dispose()
             calls0, draws0 = ctx.calls, ctx.draws
             t0 = pc()
-            out = run()
+            out = _issue(wt, run)
             t1 = pc()
             _read_texel(ctx, context, out)
             t2 = pc()
@@ -180,7 +191,7 @@ def profile_workload(wt, w, ctx, context, costs, reps):
             readback.append(t4 - t3)
             calls, draws = ctx.calls - calls0, ctx.draws - draws0  # the same each run
         with patched(context, ctx, stub=False) as count:
-            out = run()
+            out = _issue(wt, run)
         out.data_sync()
         out.dispose()
         python, counters = [], (ctx.num_textures, ctx.texture_bytes)
@@ -188,7 +199,7 @@ def profile_workload(wt, w, ctx, context, costs, reps):
             with patched(context, ctx, stub=True):
                 for _ in range(reps):
                     t0 = pc()
-                    out = run()
+                    out = _issue(wt, run)
                     python.append(pc() - t0)
                     out.dispose()
         finally:

@@ -82,7 +82,8 @@ def profile(p):
               f"(gl.isEnabled, bound) {p['gl_is_enabled_us']:.2f} µs. Browser GL cost of one "
               f"chained elementwise op (bindTexture, framebufferTexture2D, drawArrays) timed in a "
               f"JS loop: {_js_draw(p.get('js_draw', {}))}. "
-              "See benchmarks/profile.py for what each column measures.")
+              "browser gl is a difference of medians taken in separate runs: noise can make it "
+              "negative. See benchmarks/profile.py for what each column measures.")
     return _table(header, rows), legend
 
 
@@ -106,7 +107,7 @@ def render(data):
     table, notes = timings(data)
     parts = [f"Chromium {m.get('browser')}, WebGL: {m['webgl'].get('renderer')}; Pyodide {m['pyodide']} "
              f"(NumPy {m['numpy']}), TensorFlow.js {m['tfjs']['version']}, webtensor {m['webtensor']}; "
-             f"{m.get('cpus')} CPU cores.",
+             f"{m.get('cpus')} CPU cores; commit {m.get('commit')}, {m.get('date')}.",
              "Median ms (min–max) per run, warm; every run includes a blocking readback of its "
              "output. Ratios: webtensor / tfjs, below 1 means webtensor is faster.", "", table, ""]
     parts += [f"- {n}" for n in notes] + ["", cold(data), ""]

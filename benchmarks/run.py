@@ -8,6 +8,7 @@ Exits 1 when a workload fails or gives a wrong result, never because of a timing
 import argparse
 import json
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -43,6 +44,15 @@ def parse(argv):
     return p.parse_args(argv)
 
 
+def _commit():
+    """The checkout's commit, with -dirty when it has changes: what the numbers belong to."""
+    try:
+        return subprocess.run(["git", "describe", "--always", "--dirty"], cwd=HERE, text=True,
+                              capture_output=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
 def run_in_browser(cfg, echo=True):
     from webtensor.host import browser, pyodide_dist, wheel
     from webtensor.host.server import Server
@@ -70,7 +80,7 @@ def run_in_browser(cfg, echo=True):
             data = json.loads(session.page.evaluate("() => window.wtBenchResult"))
         finally:
             session.close()
-        data["meta"].update(browser=chromium.browser.version, cpus=os.cpu_count(),
+        data["meta"].update(browser=chromium.browser.version, cpus=os.cpu_count(), commit=_commit(),
                             tfjs_integrity=json.loads((tfjs / "integrity.json").read_text()),
                             date=time.strftime("%Y-%m-%d %H:%M"))
     return data

@@ -37,7 +37,8 @@ WORKLOADS = [
     Workload("1000 chained scalar adds, as GPU draws", "add_chain",
              {"n": 1000, "cpu_forward": False}, GPU_ONLY, ops=1000,
              notes="CPU forwarding off on both sides (tfjs: WEBGL_CPU_FORWARD; webtensor: "
-                   "forward_size, where it has one), so that each add is a draw"),
+                   "forward_size, where it has one): the adds run on the GPU; tfjs draws each, "
+                   "webtensor may fuse them into fewer draws (the profile counts them)"),
     Workload("(a-b)^2 mean, 1M", "sqdiff_mean", {"n": 1 << 20}),
     Workload("conv2d 1x64x64x32, 3x3x32x64, same", "conv2d", {"hw": 64, "c": 32, "oc": 64}),
     Workload("softmax 512x1000", "softmax", {"rows": 512, "cols": 1000}),
