@@ -233,22 +233,25 @@ JS_DRAWS = """(gl, n) => {
   gl.activeTexture(gl.TEXTURE0);
   const t = [make(), make()];
   gl.viewport(0, 0, 1, 1);
-  const start = performance.now();
-  for (let i = 0; i < n; i++) {
-    gl.bindTexture(gl.TEXTURE_2D, t[i & 1]);
-    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, t[1 - (i & 1)], 0);
-    gl.drawArrays(gl.TRIANGLES, 0, 3);
+  let us = Infinity;
+  for (let trial = 0; trial < 5; trial++) {  // the best of 5: other processes share the CPU
+    const start = performance.now();
+    for (let i = 0; i < n; i++) {
+      gl.bindTexture(gl.TEXTURE_2D, t[i & 1]);
+      gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, t[1 - (i & 1)], 0);
+      gl.drawArrays(gl.TRIANGLES, 0, 3);
+    }
+    us = Math.min(us, (performance.now() - start) * 1000 / n);
+    gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.FLOAT, new Float32Array(4));  // GPU idle again
   }
-  const us = (performance.now() - start) * 1000 / n;
   const error = gl.getError();
-  gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.FLOAT, new Float32Array(4));
   gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, null, 0);
   t.forEach((x) => gl.deleteTexture(x));
   return JSON.stringify({us, error});
 }"""
 
 
-def direct_draw_cost(wt, ctx, n=2000):
+def direct_draw_cost(wt, ctx, n=1000):
     """The browser's own cost of a chained elementwise op's GL calls (bindTexture of the
     input, framebufferTexture2D of the output, drawArrays), in a JS loop: no Python, no FFI.
     Drawn with webtensor's add program, made current by one real add."""
