@@ -302,34 +302,38 @@ class WebGLBackend(Backend):
                          [("u_inner", inner), ("u_exclusive", int(exclusive)), ("u_reverse", int(reverse))], "cumsum")
 
     def matmul(self, a, b, transpose_a, transpose_b):
+        """Every shape runs the blocked kernel: A is made row-major (one transpose pass when
+        transposed), sizes that are not multiples of 4 are padded with zeros, and the result
+        is sliced back (a view that fuses into whatever reads it)."""
         ba, m, k = a.shape[0], *(a.shape[1:][::-1] if transpose_a else a.shape[1:])
         bb, n = b.shape[0], (b.shape[1] if transpose_b else b.shape[2])
         batch = max(ba, bb)
         size = batch * m * n
         if self._on_host(max(size, a.size, b.size), (a, b)):
             return self._forward("matmul", a, b, transpose_a, transpose_b)
-        if transpose_a and k % 4 == 0 and n % 4 == 0 and size:
-            # one transpose pass buys the fast path, which reads rows of A as texels
-            at = self.strided(a, (ba, m, k), (a.shape[1] * a.shape[2], 1, m), 0)
-            try:
-                return self.matmul(_Ref((ba, m, k), at), b, False, transpose_b)
-            finally:
-                self.dispose(at)
-        if m % 4 == 0 and k % 4 == 0 and n % 4 == 0 and not transpose_a and size:
-            return self._matmul_blocked(a, b, m, n, k, ba, bb, int(bool(transpose_b)))
-        if k % 4 == 0 and n % 4 == 0 and not transpose_a and m * n > 0:
-            # the fast path reads A's rows as texels; B either row-major (NN) or transposed (NT)
-            nt = int(bool(transpose_b))
-            uniforms = [("u_M", m), ("u_N", n), ("u_K", k),
-                        ("u_a_batch", 0 if ba == 1 else m * k // 4), ("u_b_batch", 0 if bb == 1 else k * n // 4)]
-            src = lambda: codegen.simple("matmul4", [("A", "texel"), ("B", "texel")]).replace(  # noqa: E731
-                "#define RANK 1", f"#define RANK 1\n#define NT {nt}")
-            return self._run(("matmul4", nt), src, ["A", "B"], [a._data.handle, b._data.handle], size, uniforms, "matmul")
-        sa = [0 if ba == 1 else m * k] + ([1, m] if transpose_a else [k, 1])
-        sb = [0 if bb == 1 else k * n] + ([1, k] if transpose_b else [n, 1])
-        uniforms = [("u_M", m), ("u_N", n), ("u_K", k), ("u_a_strides", sa), ("u_b_strides", sb)]
-        return self._run(("matmul",), lambda: codegen.simple("matmul", [("A", "texel"), ("B", "texel")]),
-                         ["A", "B"], [a._data.handle, b._data.handle], size, uniforms, "matmul")
+        if size == 0:
+            return GPUArray(0, host=np.zeros(0, np.float32))
+        temps = []
+        try:
+            if transpose_a:
+                a = _Ref((ba, m, k), self.strided(a, (ba, m, k), (a.shape[1] * a.shape[2], 1, m), 0))
+                temps.append(a.handle)
+            m4, k4, n4 = (-(-d // 4) * 4 for d in (m, k, n))
+            if (m4, k4) != (m, k):
+                a = _Ref((ba, m4, k4), self.pad(a, [(0, 0), (0, m4 - m), (0, k4 - k)], 0.0))
+                temps.append(a.handle)
+            if (k4, n4) != (k, n):
+                pads = [(0, 0), (0, n4 - n), (0, k4 - k)] if transpose_b else [(0, 0), (0, k4 - k), (0, n4 - n)]
+                b = _Ref((bb, n4, k4) if transpose_b else (bb, k4, n4), self.pad(b, pads, 0.0))
+                temps.append(b.handle)
+            out = self._matmul_blocked(a, b, m4, n4, k4, ba, bb, int(bool(transpose_b)))
+            if (m4, n4) == (m, n):
+                return out
+            temps.append(out)
+            return self.strided(_Ref((batch, m4, n4), out), (batch, m, n), (m4 * n4, n4, 1), 0)
+        finally:
+            for t in temps:
+                self.dispose(t)
 
     def _matmul_blocked(self, a, b, m, n, k, ba, bb, nt):
         """4 x 4 blocks per fragment into four render targets, then one interleaving pass."""

@@ -9,6 +9,7 @@ import js
 from pyodide.ffi import create_once_callable, create_proxy, to_js
 
 MAX_WIDTH = 4096  # texels per texture row; a tensor folds into as many rows as it needs
+MIN_ROWS = 64
 SCRATCH_UNIT = 15  # texture unit for creating and uploading textures: binding there leaves the
                    # units that programs read from (0..8) as they were, so draws skip rebinding
 
@@ -53,9 +54,10 @@ class Program:
 def layout(size):
     """Texture size for `size` elements. Widths are powers of two, so shaders find a texel's
     row and column with a shift and a mask instead of an integer division (slow on GPUs, and
-    slower still on SwiftShader)."""
+    slower still on SwiftShader). Textures are made about MIN_ROWS rows tall where they can
+    be: SwiftShader shares a draw among its threads by rows, and one row is one thread."""
     texels = max(1, -(-size // 4))
-    w = min(1 << (texels - 1).bit_length(), MAX_WIDTH)
+    w = min(1 << (-(-texels // MIN_ROWS) - 1).bit_length(), MAX_WIDTH)
     return w, -(-texels // w)
 
 
