@@ -9,10 +9,10 @@ import json
 import sys
 import time
 
-import numpy as np
-
 import js
+import numpy as np
 import pyodide_js
+
 import webtensor as wt
 from benchmarks import profile
 from benchmarks.workloads import WORKLOADS, inputs, numpy_version, reference, webtensor_version
@@ -228,4 +228,4 @@ async def main():
     js.window.wtBenchResult = json.dumps(out)
 
 
-await main()  # noqa: F704  (top-level await: the harness runs this with eval_code_async)
+await main()

@@ -22,9 +22,8 @@ Medians over a few runs, in ms per run:
 """
 import time
 
-import numpy as np
-
 import js
+import numpy as np
 from pyodide.ffi import JsProxy
 
 from benchmarks.workloads import inputs, webtensor_version
@@ -256,6 +255,7 @@ def direct_draw_cost(wt, ctx, n=1000):
     input, framebufferTexture2D of the output, drawArrays), in a JS loop: no Python, no FFI.
     Drawn with webtensor's add program, made current by one real add."""
     import json
+
     from benchmarks.workloads import _no_cpu_forward
     x = wt.scalar(0.0)
     y = _no_cpu_forward(wt, lambda: wt.tidy(lambda: wt.add(wt.add(x, 1.0), 1.0)))

@@ -105,11 +105,11 @@ def failures(data):
 def render(data):
     m = data["meta"]
     table, notes = timings(data)
-    parts = [f"Chromium {m.get('browser')}, WebGL: {m['webgl'].get('renderer')}; Pyodide {m['pyodide']} "
-             f"(NumPy {m['numpy']}), TensorFlow.js {m['tfjs']['version']}, webtensor {m['webtensor']}; "
-             f"{m.get('cpus')} CPU cores; commit {m.get('commit')}, {m.get('date')}.",
-             "Median ms (min–max) per run, warm; every run includes a blocking readback of its "
-             "output. Ratios: webtensor / tfjs, below 1 means webtensor is faster.", "", table, ""]
+    parts = [(f"Chromium {m.get('browser')}, WebGL: {m['webgl'].get('renderer')}; Pyodide {m['pyodide']} "
+              f"(NumPy {m['numpy']}), TensorFlow.js {m['tfjs']['version']}, webtensor {m['webtensor']}; "
+              f"{m.get('cpus')} CPU cores; commit {m.get('commit')}, {m.get('date')}."),
+             ("Median ms (min–max) per run, warm; every run includes a blocking readback of its "
+              "output. Ratios: webtensor / tfjs, below 1 means webtensor is faster."), "", table, ""]
     parts += [f"- {n}" for n in notes] + ["", cold(data), ""]
     if "profile" in data:
         ptable, legend = profile(data["profile"])
