@@ -5,8 +5,9 @@ uniform int u_in_shape[RANK];
 float element(int i) {
   int src = 0, stride = 1;
   for (int d = RANK - 1; d >= 0; --d) {
-    int c = i % u_shape[d] - u_before[d];
-    i /= u_shape[d];
+    int q = div_shape(i, d);
+    int c = i - q * u_shape[d] - u_before[d];
+    i = q;
     if (c < 0 || c >= u_in_shape[d]) return u_scalar;
     src += c * stride;
     stride *= u_in_shape[d];

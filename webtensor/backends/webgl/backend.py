@@ -55,6 +55,10 @@ def _host_ref(a):
     return _Ref(a.shape, h.host[:h.size].astype(DTYPES[a.dtype], copy=False), a.dtype)
 
 
+def _shape_uniforms(shape):
+    return [("u_shape", list(shape)), ("u_shape_inv", [1.0 / d if d else 0.0 for d in shape])]
+
+
 def _size(shape):
     n = 1
     for d in shape:
@@ -176,6 +180,8 @@ class WebGLBackend(Backend):
                 ctx.set_float(prog, name, value)
             elif isinstance(value, int):
                 ctx.set_int(prog, name, value)
+            elif isinstance(value[0], float):
+                ctx.set_floats(prog, name, value)
             else:
                 ctx.set_ints(prog, name, value)
         ctx.set_int(prog, "u_shift", outs[0].shift)
@@ -220,7 +226,7 @@ class WebGLBackend(Backend):
         if prog.strided:
             shape, merged = _merge_dims(list(a.expr.shape), [st for _, st, _ in prog.strided])
             rank = len(shape)
-            uniforms.append(("u_shape", shape))
+            uniforms += _shape_uniforms(shape)
             for (name, _, offset), st in zip(prog.strided, merged):
                 uniforms.append((name + "_strides", st))
                 uniforms.append((name + "_offset", offset))
@@ -358,7 +364,7 @@ class WebGLBackend(Backend):
             return self._forward("pad", x, paddings, value)
         rank = max(len(out_shape), 1)
         size = int(np.prod(out_shape))
-        uniforms = [("u_shape", out_shape or [1]), ("u_before", [p for p, _ in paddings] or [0]),
+        uniforms = _shape_uniforms(out_shape or [1]) + [("u_before", [p for p, _ in paddings] or [0]),
                     ("u_in_shape", list(x.shape) or [1]), ("u_scalar", float(value))]
         return self._run(("pad", rank), lambda: codegen.simple("pad", [("X", "texel")], rank), ["X"],
                          [x._data.handle], size, uniforms, "pad")

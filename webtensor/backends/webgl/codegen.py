@@ -74,7 +74,7 @@ def template(name):
     return Template((shader_dir() / f"{name}.glsl").read_text())
 
 
-def declare(name, mode):
+def declare(name, mode, rank=1):
     """GLSL for one input: a sampler with element and texel readers, plus strides when the
     input is read through index math, or a single uniform value for host scalars."""
     if mode == "uniform":
@@ -83,15 +83,25 @@ def declare(name, mode):
          f"vec4 {name}_at4(int t) {{ return texelFetch({name}, ivec2(t & ((1 << {name}_shift) - 1), t >> {name}_shift), 0); }}\n"
          f"float {name}_at(int i) {{ return {name}_at4(i >> 2)[i & 3]; }}\n")
     if mode == "strided":
+        # get(i): element i of the output's index space, read through strides. get4(i): four
+        # consecutive ones, decomposing i once; a broadcast row is one fetch, a contiguous
+        # aligned run one texel. The loop over dims is unrolled: constant indices into the
+        # uniform arrays, which GPU compilers (SwiftShader's most of all) handle far faster.
+        walk = "".join(f"  q = div_shape(r, {d}); c = r - q * u_shape[{d}]; j += c * {name}_strides[{d}]; r = q;\n"
+                       + ("  inner = c;\n" if d == rank - 1 else "") for d in reversed(range(rank)))
         s += (f"uniform int {name}_strides[RANK];\nuniform int {name}_offset;\n"
-              f"float {name}_get(int i) {{\n  int j = {name}_offset;\n"
-              f"  for (int d = RANK - 1; d >= 0; --d) {{ j += (i % u_shape[d]) * {name}_strides[d]; i /= u_shape[d]; }}\n"
-              f"  return {name}_at(j);\n}}\n")
+              f"int {name}_index(int r, out int inner) {{\n  int j = {name}_offset, q, c;\n{walk}  return j;\n}}\n"
+              f"float {name}_get(int i) {{ int inner; return {name}_at({name}_index(i, inner)); }}\n"
+              f"vec4 {name}_get4(int i) {{\n  int inner, j = {name}_index(i, inner), s = {name}_strides[RANK - 1];\n"
+              f"  if (inner + 3 >= u_shape[RANK - 1]) return vec4({name}_get(i), {name}_get(i + 1), {name}_get(i + 2), {name}_get(i + 3));\n"
+              f"  if (s == 0) return vec4({name}_at(j));\n"
+              f"  if (s == 1 && (j & 3) == 0) return {name}_at4(j >> 2);\n"
+              f"  return vec4({name}_at(j), {name}_at(j + s), {name}_at(j + 2 * s), {name}_at(j + 3 * s));\n}}\n")
     return s
 
 
 def header(inputs, rank):
-    decls = "".join(declare(name, mode) for name, mode in inputs)
+    decls = "".join(declare(name, mode, max(rank, 1)) for name, mode in inputs)
     functions = template("functions").template
     return template("header").substitute(RANK=max(rank, 1), FUNCTIONS=functions, INPUTS=decls)
 

@@ -103,6 +103,7 @@ class GLContext:
         self.use_program, self.viewport, self.draw_arrays = gl.useProgram, gl.viewport, gl.drawArrays
         self.framebuffer_texture = gl.framebufferTexture2D
         self.uniform1i, self.uniform1f, self.uniform1iv = gl.uniform1i, gl.uniform1f, gl.uniform1iv
+        self.uniform1fv = gl.uniform1fv
         self.read_pixels, self.tex_sub_image = gl.readPixels, gl.texSubImage2D
 
     def _extensions(self):
@@ -203,6 +204,15 @@ class GLContext:
             loc = self.location(prog, name)
             if loc is not None:
                 self.uniform1f(loc, value)
+                self.calls += 1
+
+    def set_floats(self, prog, name, values):
+        values = tuple(values)
+        if prog.values.get(name) != values:
+            prog.values[name] = values
+            loc = self.location(prog, name)
+            if loc is not None:
+                self.uniform1fv(loc, to_js(list(values)))
                 self.calls += 1
 
     def set_ints(self, prog, name, values):

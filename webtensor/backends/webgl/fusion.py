@@ -66,8 +66,7 @@ class Program:
                         self.loaded[key] = self.line(f"{name}_at4(t)", ("T",))
                     else:
                         self.strided.append((name, inp[2], inp[3]))
-                        self.loaded[key] = self.line(
-                            f"vec4({name}_get(i), {name}_get(i + 1), {name}_get(i + 2), {name}_get(i + 3))", ("S",))
+                        self.loaded[key] = self.line(f"{name}_get4(i)", ("S",))
                 args.append(self.loaded[key])
         v = self.var()
         local = " ".join(f"vec4 {name} = {a};" for name, a in zip("abc", args))
