@@ -10,9 +10,15 @@ class Tensor:
     __array_priority__ = 1000  # so that ndarray + tensor calls Tensor.__radd__
 
     def __init__(self, data, shape, dtype):
-        self.shape, self.dtype, self._kept = shape, dtype, False
-        ENGINE.attach(self, data)
-        ENGINE.track(self)
+        # ENGINE.attach and ENGINE.track, inlined: this runs for every op
+        self.shape, self.dtype, self._kept, self._data = shape, dtype, False, data
+        data.refs += 1
+        engine = ENGINE
+        engine.num_tensors += 1
+        engine.next_id += 1
+        self.id = engine.next_id
+        if engine.scopes:
+            engine.scopes[-1].append(self)
 
     # ---- metadata ----
     @property

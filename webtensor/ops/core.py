@@ -6,7 +6,7 @@ import numpy as np
 
 from ..dtypes import DTYPES, infer_dtype, nbytes
 from ..engine import ENGINE, Data
-from ..tensor import Tensor, make_tensor
+from ..tensor import Scalar, Tensor, make_tensor
 
 
 def op(fn):
@@ -100,24 +100,35 @@ def as_tensor(x, arg, op_name, dtype=None):
     return from_values(array, dtype or infer_dtype(array, x))
 
 
-_CONSTANTS = {}       # (backend, dtype, type, value) -> Data of a Python number used in ops
+_CONSTANTS = {}       # (backend, dtype, type, value) -> Constant, for Python numbers in ops
 MAX_CONSTANTS = 1024  # past this, numbers get ordinary tensors
 
 
+class Constant(Scalar):
+    """A Python number as an operand. Tensors never change, so one shared, untracked
+    instance per number serves every op (`x * 2.0` makes no tensor and no upload). It is
+    never disposed, and not counted by memory()."""
+    __slots__ = ()
+
+    def __init__(self, data, dtype):  # no ENGINE.track: owned by the cache, not by a scope
+        self.shape, self.dtype, self._kept, self.id = (), dtype, True, 0
+        data.refs += 1
+        self._data = data
+
+    def dispose(self):
+        pass
+
+
 def constant(value, dtype):
-    """A scalar tensor for a Python number. Buffers never change, so all tensors of the same
-    number share one buffer: no upload per op for `x * 2.0`. The shared buffers belong to
-    the engine (one reference each, never released) and are not counted by memory()."""
     backend = ENGINE.backend or ENGINE.ensure_backend()
     key = (id(backend), dtype, type(value), value)
-    data = _CONSTANTS.get(key)
-    if data is None:
+    c = _CONSTANTS.get(key)
+    if c is None:
         handle = backend.write(np.array([value], DTYPES[dtype]), dtype)
         if len(_CONSTANTS) >= MAX_CONSTANTS:
             return make_tensor(ENGINE.make_data(backend, handle, nbytes(1, dtype)), (), dtype)
-        data = _CONSTANTS[key] = Data(backend, handle, 0)
-        data.refs = 1
-    return make_tensor(data, (), dtype)
+        c = _CONSTANTS[key] = Constant(Data(backend, handle, 0), dtype)
+    return c
 
 
 def as_pair(a, b, op_name):

@@ -4,7 +4,8 @@ import math
 
 from ..backends.base import COMPARISONS
 from ..dtypes import upcast
-from .core import as_pair, as_tensor, broadcast_shapes, op, run, with_grad
+from ..tensor import Tensor
+from .core import as_pair, as_tensor, broadcast_shapes, constant, op, run, with_grad
 
 SELU_SCALE, SELU_ALPHA = 1.0507009873554805, 1.6732632423543772
 
@@ -51,18 +52,29 @@ UNARY_GRADS = {
 def _unary_op(name, grad, keeps_int):
     is_test = name in COMPARISONS
 
-    def f(x):
+    def kernel(x):
+        backward = None if grad is None else (lambda dy, y: (grad(dy, x, y),))
+        return run(name, (x,), x.shape, "bool" if is_test else x.dtype,
+                   lambda b: b.unary(name, x), backward)
+
+    def general(x):
         x = as_tensor(x, "x", name)
         if name == "logical_not" and x.dtype != "bool":
             raise TypeError(f"logical_not: argument 'x' must be bool, got {x.dtype}")
         if not keeps_int and x.dtype != "float32":
             x = cast(x, "float32")
-        backward = None if grad is None else (lambda dy, y: (grad(dy, x, y),))
-        return run(name, (x,), x.shape, "bool" if is_test else x.dtype,
-                   lambda b: b.unary(name, x), backward)
+        return kernel(x)
+    general.__name__ = name
+    general = op(general)
+
+    def f(x):
+        # the common case makes no intermediate tensor, so it needs no scope of its own
+        if isinstance(x, Tensor) and (x.dtype == "float32" or (keeps_int and name != "logical_not")):
+            return kernel(x)
+        return general(x)
     f.__name__ = f.__qualname__ = name
     f.__doc__ = f"Elementwise {name}(x)."
-    return op(f)
+    return f
 
 
 def _unbroadcast(g, shape):
@@ -104,14 +116,7 @@ FLOAT_ONLY = {"atan2"}
 def _binary_op(name, grad):
     is_test = name in COMPARISONS
 
-    def f(a, b):
-        a, b = as_pair(a, b, name)
-        if name in LOGICAL:
-            if a.dtype != "bool" or b.dtype != "bool":
-                raise TypeError(f"{name}: arguments must be bool tensors, got {a.dtype} and {b.dtype}")
-        elif a.dtype != b.dtype or (name in FLOAT_ONLY and a.dtype != "float32"):
-            dtype = "float32" if name in FLOAT_ONLY else upcast(a.dtype, b.dtype)
-            a, b = cast(a, dtype), cast(b, dtype)
+    def kernel(a, b):
         shape = a.shape if a.shape == b.shape else broadcast_shapes(name, a.shape, b.shape)
         backward = None
         if grad is not None:
@@ -120,9 +125,30 @@ def _binary_op(name, grad):
                 return _unbroadcast(da, a.shape), _unbroadcast(db, b.shape)
         return run(name, (a, b), shape, "bool" if is_test else a.dtype,
                    lambda be: be.binary(name, a, b, shape), backward)
+
+    def general(a, b):
+        a, b = as_pair(a, b, name)
+        if name in LOGICAL:
+            if a.dtype != "bool" or b.dtype != "bool":
+                raise TypeError(f"{name}: arguments must be bool tensors, got {a.dtype} and {b.dtype}")
+        elif a.dtype != b.dtype or (name in FLOAT_ONLY and a.dtype != "float32"):
+            dtype = "float32" if name in FLOAT_ONLY else upcast(a.dtype, b.dtype)
+            a, b = cast(a, dtype), cast(b, dtype)
+        return kernel(a, b)
+    general.__name__ = name
+    general = op(general)
+
+    def f(a, b):
+        # float32 tensors and Python floats make no intermediate tensor: no scope needed
+        if isinstance(a, Tensor) and a.dtype == "float32" and name not in LOGICAL:
+            if isinstance(b, float):
+                return kernel(a, constant(b, "float32"))
+            if isinstance(b, Tensor) and b.dtype == "float32":
+                return kernel(a, b)
+        return general(a, b)
     f.__name__ = f.__qualname__ = name
     f.__doc__ = f"Elementwise {name}(a, b) with NumPy broadcasting."
-    return op(f)
+    return f
 
 
 # The ops themselves, one per table row (neg, exp, ..., add, mul, ...): the gradients above
