@@ -366,7 +366,7 @@ class WebGLBackend(Backend):
         size = int(np.prod(out_shape))
         uniforms = _shape_uniforms(out_shape or [1]) + [("u_before", [p for p, _ in paddings] or [0]),
                     ("u_in_shape", list(x.shape) or [1]), ("u_scalar", float(value))]
-        return self._run(("pad", rank), lambda: codegen.simple("pad", [("X", "texel")], rank), ["X"],
+        return self._run(("pad", rank), lambda: codegen.pad(rank), ["X"],
                          [x._data.handle], size, uniforms, "pad")
 
     def concat(self, xs, out_shape):

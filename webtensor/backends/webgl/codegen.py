@@ -131,6 +131,15 @@ def simple(name, inputs, rank=1, **subs):
     return header(inputs, rank) + template(name).substitute(**subs)
 
 
+def pad(rank):
+    walk = "".join(
+        f"  q = div_shape(r, {d}); c = r - q * u_shape[{d}] - u_before[{d}]; r = q;\n"
+        + (f"  inner = c + u_before[{d}];\n" if d == rank - 1 else "")
+        + f"  inside = inside && c >= 0 && c < u_in_shape[{d}];\n"
+        f"  src += c * stride; stride *= u_in_shape[{d}];\n" for d in reversed(range(rank)))
+    return header([("X", "texel")], rank) + template("pad").substitute(WALK=walk)
+
+
 def concat(count):
     names = [f"X{k}" for k in range(count)]
     lines = []
