@@ -127,14 +127,20 @@ def _conv(x, filt, strides, pads, dilations, out_hw):
     return reshape(matmul(cols, reshape(filt, [fh * fw * c, oc])), [x.shape[0], out_hw[0], out_hw[1], oc])
 
 
+def _conv_operands(x, filter, op_name, last):
+    """x as float32 NHWC (and whether a batch axis was added), filter as float32
+    [height, width, in_channels, last]."""
+    x4, squeezed = _nhwc(x, "x", op_name)
+    filt = as_tensor(filter, "filter", op_name)
+    if filt.rank != 4 or filt.shape[2] != x4.shape[3]:
+        raise ValueError(f"{op_name}: filter must be [height, width, {x4.shape[3]}, {last}] for "
+                         f"input of shape {x4.shape}, got {filt.shape}")
+    return cast(x4, "float32"), squeezed, cast(filt, "float32")
+
+
 @op
 def conv2d(x, filter, strides=1, pad="valid", data_format="NHWC", dilations=1, dim_rounding_mode=None):
-    x4, squeezed = _nhwc(x, "x", "conv2d")
-    filt = as_tensor(filter, "filter", "conv2d")
-    if filt.rank != 4 or filt.shape[2] != x4.shape[3]:
-        raise ValueError(f"conv2d: filter must be [height, width, {x4.shape[3]}, out_channels] for "
-                         f"input of shape {x4.shape}, got {filt.shape}")
-    x4, filt = cast(x4, "float32"), cast(filt, "float32")
+    x4, squeezed, filt = _conv_operands(x, filter, "conv2d", "out_channels")
     strides, dilations, out_hw, pads = _conv_args(x4, filt, strides, pad, data_format, dilations, "conv2d")
 
     def backward(dy, y):
@@ -185,12 +191,7 @@ def conv2d_transpose(x, filter, output_shape, strides=1, pad="valid", dim_roundi
 
 @op
 def depthwise_conv2d(x, filter, strides=1, pad="valid", data_format="NHWC", dilations=1, dim_rounding_mode=None):
-    x4, squeezed = _nhwc(x, "x", "depthwise_conv2d")
-    filt = as_tensor(filter, "filter", "depthwise_conv2d")
-    if filt.rank != 4 or filt.shape[2] != x4.shape[3]:
-        raise ValueError(f"depthwise_conv2d: filter must be [height, width, {x4.shape[3]}, multiplier] "
-                         f"for input of shape {x4.shape}, got {filt.shape}")
-    x4, filt = cast(x4, "float32"), cast(filt, "float32")
+    x4, squeezed, filt = _conv_operands(x, filter, "depthwise_conv2d", "multiplier")
     strides, dilations, out_hw, pads = _conv_args(x4, filt, strides, pad, data_format, dilations, "depthwise_conv2d")
     fh, fw, c, m = filt.shape
     win = _patches(_crop_pad(x4, pads), fh, fw, out_hw, strides, dilations)

@@ -176,17 +176,10 @@ class WebGLBackend(Backend):
             ctx.forget(out)
         ctx.use(prog)
         for name, value in uniforms:
-            if isinstance(value, float):
-                ctx.set_float(prog, name, value)
-            elif isinstance(value, int):
-                ctx.set_int(prog, name, value)
-            elif isinstance(value[0], float):
-                ctx.set_floats(prog, name, value)
-            else:
-                ctx.set_ints(prog, name, value)
-        ctx.set_int(prog, "u_shift", outs[0].shift)
+            ctx.set_uniform(prog, name, value)
+        ctx.set_uniform(prog, "u_shift", outs[0].shift)
         for name, tex in zip(samplers, textures):
-            ctx.set_int(prog, name + "_shift", tex.shift)
+            ctx.set_uniform(prog, name + "_shift", tex.shift)
         if targets == 1:
             ctx.draw(prog, outs[0], textures)
             return GPUArray(size, outs[0])

@@ -190,39 +190,23 @@ class GLContext:
             loc = prog.locations[name] = self.gl.getUniformLocation(prog.gl_program, name)
         return loc
 
-    def set_int(self, prog, name, value):
-        if prog.values.get(name) != value:
-            prog.values[name] = value
-            loc = self.location(prog, name)
-            if loc is not None:
-                self.uniform1i(loc, value)
-                self.calls += 1
-
-    def set_float(self, prog, name, value):
-        if prog.values.get(name) != value:
-            prog.values[name] = value
-            loc = self.location(prog, name)
-            if loc is not None:
-                self.uniform1f(loc, value)
-                self.calls += 1
-
-    def set_floats(self, prog, name, values):
-        values = tuple(values)
-        if prog.values.get(name) != values:
-            prog.values[name] = values
-            loc = self.location(prog, name)
-            if loc is not None:
-                self.uniform1fv(loc, to_js(list(values)))
-                self.calls += 1
-
-    def set_ints(self, prog, name, values):
-        values = tuple(values)
-        if prog.values.get(name) != values:
-            prog.values[name] = values
-            loc = self.location(prog, name)
-            if loc is not None:
-                self.uniform1iv(loc, to_js(list(values)))
-                self.calls += 1
+    def set_uniform(self, prog, name, value):
+        """Set a uniform of the current program (an int, a float, or a list of either),
+        unless it already holds that value."""
+        if isinstance(value, list):
+            value = tuple(value)
+        if prog.values.get(name) == value:
+            return
+        prog.values[name] = value
+        loc = self.location(prog, name)
+        if loc is None:
+            return
+        if isinstance(value, tuple):
+            setter = self.uniform1fv if isinstance(value[0], float) else self.uniform1iv
+            setter(loc, to_js(list(value)))
+        else:
+            (self.uniform1f if isinstance(value, float) else self.uniform1i)(loc, value)
+        self.calls += 1
 
     # ---- textures ----
     def texture(self, size):
