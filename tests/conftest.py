@@ -24,15 +24,16 @@ def pytest_configure(config):
 
 @pytest.fixture(params=BACKENDS)
 def backend(request):
-    """Select the backend; with @pytest.mark.leakcheck also assert no tensor was leaked."""
-    wt.set_backend(request.param)
-    # The WebGL backend runs tiny ops on the host; here every op must run its GPU kernel.
-    # (tests/test_webgl.py covers that host path.)
+    """Select the backend; with @pytest.mark.leakcheck also assert no tensor was leaked.
+    "webgl" runs every op's GPU kernel; "webgl+host" is the same backend as users get it,
+    running tiny ops on host values with NumPy."""
+    name, _, mode = request.param.partition("+")
+    wt.set_backend(name)
     forward = getattr(wt.backend(), "forward_size", None)
-    if forward is not None:
+    if forward is not None and mode != "host":
         wt.backend().forward_size = 0
     before = wt.memory().num_tensors
-    yield request.param
+    yield name
     if forward is not None:
         wt.backend().forward_size = forward
     if request.node.get_closest_marker("leakcheck") is not None:

@@ -71,6 +71,18 @@ QUIET = {"add", "sub", "mul", "maximum", "minimum", "equal", "not_equal", "less"
 REDUCE = {"sum": np.sum, "prod": np.prod, "max": np.max, "min": np.min, "any": np.any, "all": np.all}
 
 
+def unary_values(op, x):
+    with np.errstate(all="ignore"):
+        return UNARY[op](x)
+
+
+def binary_values(op, a, b):
+    if op in QUIET:  # np.errstate costs more than these ops on small arrays
+        return BINARY[op](a, b)
+    with np.errstate(all="ignore"):
+        return BINARY[op](a, b)
+
+
 def arr(t):
     return t._data.handle.reshape(t.shape)
 
@@ -95,16 +107,11 @@ class CPUBackend(Backend):
         return np.full(int(np.prod(shape)), value, dtype=DTYPES[dtype])
 
     def unary(self, op, x):
-        with np.errstate(all="ignore"):
-            y = UNARY[op](arr(x))
+        y = unary_values(op, arr(x))
         return flat(y, "bool" if y.dtype == np.bool_ else x.dtype)
 
     def binary(self, op, a, b, out_shape):
-        if op in QUIET:  # np.errstate costs more than these ops on small arrays
-            y = BINARY[op](arr(a), arr(b))
-        else:
-            with np.errstate(all="ignore"):
-                y = BINARY[op](arr(a), arr(b))
+        y = binary_values(op, arr(a), arr(b))
         return flat(y, "bool" if y.dtype == np.bool_ else a.dtype)
 
     def where(self, cond, a, b, out_shape):

@@ -8,6 +8,7 @@ import numpy as np
 
 from ...dtypes import DTYPES
 from ..base import Backend
+from .. import cpu
 from ..cpu import CPUBackend
 from . import codegen, fusion
 from .context import GLContext
@@ -59,6 +60,16 @@ def _shape_uniforms(shape):
     return [("u_shape", list(shape)), ("u_shape_inv", [1.0 / d if d else 0.0 for d in shape])]
 
 
+def _values(t):
+    """A tensor's host values as an ndarray of its shape and dtype."""
+    host = t._data.handle.host
+    return (host if t.dtype == "float32" else host.astype(DTYPES[t.dtype])).reshape(t.shape)
+
+
+def _on_host(values):
+    return GPUArray(values.size, host=np.asarray(values, np.float32).reshape(-1))
+
+
 def _size(shape):
     n = 1
     for d in shape:
@@ -93,8 +104,7 @@ class WebGLBackend(Backend):
 
     def _forward(self, kernel, *args):
         """Run a kernel on the CPU backend over host values; the result stays on the host."""
-        out = getattr(self.cpu, kernel)(*[_host_ref(a) for a in args])
-        return GPUArray(out.size, host=out.astype(np.float32, copy=False))
+        return _on_host(getattr(self.cpu, kernel)(*[_host_ref(a) for a in args]))
 
     # ---- buffers ----
     def write(self, values, dtype):
@@ -236,14 +246,16 @@ class WebGLBackend(Backend):
             return GPUArray(size, host=np.full(size, value, np.float32))
         return GPUArray(size, expr=fusion.Node("copy", False, tuple(shape), [("uniform", float(value))]))
 
+    # unary and binary: the most frequent tiny ops, so their host path calls NumPy directly
     def unary(self, op, x):
-        if self._on_host(x.size, (x,)):
-            return self._forward("unary", op, x)
+        if x.size <= self.forward_size and x._data.handle.host is not None:
+            return _on_host(cpu.unary_values(op, _values(x)))
         return self._elementwise(op, [x], x.shape, ints=x.dtype != "float32")
 
     def binary(self, op, a, b, out_shape):
-        if self._on_host(_size(out_shape), (a, b)):
-            return self._forward("binary", op, a, b, out_shape)
+        if (_size(out_shape) <= self.forward_size and a._data.handle.host is not None
+                and b._data.handle.host is not None):
+            return _on_host(cpu.binary_values(op, _values(a), _values(b)))
         return self._elementwise(op, [a, b], out_shape, ints=a.dtype != "float32")
 
     def where(self, cond, a, b, out_shape):
