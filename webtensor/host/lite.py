@@ -17,13 +17,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import zipfile
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 from . import paths, pyodide_dist, wheel
-from .server import Handler
+from .server import LoopbackServer
 
 NOTEBOOKS = paths.ROOT / "notebooks"
 LITE = paths.CACHE / "lite"
@@ -184,28 +182,14 @@ def build(out: Path = SITE) -> Path:
     return out
 
 
-class LiteServer:
+class LiteServer(LoopbackServer):
     """Serve a built site on loopback in a background thread; a context manager."""
 
     def __init__(self, site: Path = SITE, port=0):
-        handler = type("LiteHandler", (Handler,), {"mounts": {"/": site}, "config": {}})
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
+        super().__init__({"/": site}, port=port)
 
     def notebook_url(self, name=DEMO):
         return f"{self.url}lab/index.html?path={name}"
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
 
 if __name__ == "__main__":

@@ -56,17 +56,12 @@ class Handler(SimpleHTTPRequestHandler):
         pass
 
 
-class Server:
-    """Serve in a background thread; use as a context manager or call close()."""
+class LoopbackServer:
+    """Serve folders (URL prefix -> folder) on 127.0.0.1 in a background thread; use as a
+    context manager or call close()."""
 
-    def __init__(self, pyodide_dir: Path, wheel: Path | None = None, serve_tests=False,
-                 port=0):
-        mounts = {"/": paths.WEB, "/pyodide/": pyodide_dir, "/dist/": paths.DIST,
-                  "/host/": paths.PAGE}
-        if serve_tests:
-            mounts["/tests/"] = paths.TESTS
-        config = {"pyodide": "pyodide/", "wheels": [f"dist/{wheel.name}"] if wheel else []}
-        handler = type("BoundHandler", (Handler,), {"mounts": mounts, "config": config})
+    def __init__(self, mounts: dict, config: dict | None = None, port=0):
+        handler = type("BoundHandler", (Handler,), {"mounts": mounts, "config": config or {}})
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -81,3 +76,16 @@ class Server:
 
     def __exit__(self, *exc):
         self.close()
+
+
+class Server(LoopbackServer):
+    """web/, the Pyodide cache, the wheels and the runner page (and the tests, if asked)."""
+
+    def __init__(self, pyodide_dir: Path, wheel: Path | None = None, serve_tests=False,
+                 port=0):
+        mounts = {"/": paths.WEB, "/pyodide/": pyodide_dir, "/dist/": paths.DIST,
+                  "/host/": paths.PAGE}
+        if serve_tests:
+            mounts["/tests/"] = paths.TESTS
+        config = {"pyodide": "pyodide/", "wheels": [f"dist/{wheel.name}"] if wheel else []}
+        super().__init__(mounts, config, port)
