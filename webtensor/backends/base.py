@@ -25,6 +25,15 @@ COMPARISONS = {"equal", "not_equal", "less", "less_equal", "greater", "greater_e
 REDUCE_OPS = ("sum", "prod", "max", "min", "any", "all")
 
 
+def contiguous_strides(shape):
+    """Element strides of a row-major array of this shape."""
+    strides, acc = [], 1
+    for d in reversed(shape):
+        strides.append(acc)
+        acc *= d
+    return strides[::-1]
+
+
 class Backend:
     name = "abstract"
 

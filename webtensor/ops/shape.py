@@ -5,17 +5,10 @@ import builtins
 
 import numpy as np
 
+from ..backends.base import contiguous_strides
 from ..engine import ENGINE
 from ..tensor import Tensor
 from .core import as_tensor, norm_axes, norm_axis, op, run, shape_size, view
-
-
-def contiguous_strides(shape):
-    strides, acc = [], 1
-    for d in reversed(shape):
-        strides.append(acc)
-        acc *= d
-    return strides[::-1]
 
 
 def _strided(name, x, shape, strides, offset, backward):

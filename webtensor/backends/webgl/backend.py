@@ -7,7 +7,7 @@ values run on the host. int32 and bool values are stored as float32 (exact up to
 import numpy as np
 
 from ...dtypes import DTYPES
-from ..base import Backend
+from ..base import Backend, contiguous_strides
 from .. import cpu
 from ..cpu import CPUBackend
 from . import codegen, fusion
@@ -77,17 +77,9 @@ def _size(shape):
     return n
 
 
-def _contiguous(shape):
-    strides, acc = [], 1
-    for d in reversed(shape):
-        strides.append(acc)
-        acc *= d
-    return strides[::-1]
-
-
 def _broadcast_strides(in_shape, out_shape):
     lead = len(out_shape) - len(in_shape)
-    src = _contiguous(in_shape)
+    src = contiguous_strides(in_shape)
     return [0] * lead + [0 if d == 1 else s for d, s in zip(in_shape, src)]
 
 
