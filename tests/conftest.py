@@ -5,8 +5,10 @@ is a parameter: WEBTENSOR_TEST_BACKENDS="cpu,webgl" runs every op test once per 
 Test files import the helpers below with `from conftest import ...`.
 """
 import asyncio
+import concurrent.futures
 import contextlib
 import os
+import sys
 
 import numpy as np
 import pytest
@@ -56,6 +58,10 @@ def run(coro):
         asyncio.get_running_loop()
     except RuntimeError:
         return asyncio.run(coro)
+    if sys.platform != "emscripten":  # CPython under a running loop (Playwright's, in a full
+        # run): a helper thread has none of its own; this thread waits for it
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, coro).result()
     if can_block():  # Pyodide with JS promise integration can block on a coroutine
         from pyodide.ffi import run_sync
         return run_sync(coro)
@@ -75,6 +81,8 @@ def can_block():
     try:
         asyncio.get_running_loop()
     except RuntimeError:
+        return True
+    if sys.platform != "emscripten":
         return True
     try:
         from pyodide.ffi import run_sync  # noqa: F401
