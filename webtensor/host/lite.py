@@ -16,7 +16,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -103,22 +102,6 @@ def fetch_lock_wheels(dist: Path):
             shutil.rmtree(paths.CACHE / "mirror", ignore_errors=True)
 
 
-def fetch_pypi_wheels(out: Path) -> list[Path]:
-    missing = [f for f, h in PYPI_WHEELS.items()
-               if not ((out / f).exists() and pyodide_dist.sha256(out / f) == h)]
-    if missing:
-        out.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory() as tmp:
-            reqs = Path(tmp) / "requirements.txt"
-            reqs.write_text("".join(f"{f.split('-')[0]}=={f.split('-')[1]} "
-                                    f"--hash=sha256:{PYPI_WHEELS[f]}\n" for f in missing))
-            log("pip download " + " ".join(missing))
-            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q",
-                            "--only-binary=:all:", "--require-hashes", "-r", str(reqs),
-                            "-d", str(out)], check=True)
-    return [out / f for f in PYPI_WHEELS]
-
-
 def _link_or_copy(src: Path, dest: Path):
     dest.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -164,7 +147,7 @@ def build(out: Path = SITE) -> Path:
     kernel_version = check_kernel_pyodide()
     dist = pyodide_dist.ensure(test_wheels=False)
     fetch_lock_wheels(dist)
-    wheels = [wheel.build(), *fetch_pypi_wheels(LITE / "wheels")]
+    wheels = [wheel.build(), *pyodide_dist.fetch_pinned_wheels(PYPI_WHEELS, LITE / "wheels")]
     src = LITE / "src"
     stage(dist, src)
     shutil.rmtree(out, ignore_errors=True)

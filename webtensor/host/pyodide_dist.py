@@ -136,21 +136,23 @@ def fetch_wheels(out: Path, version=VERSION):
         shutil.rmtree(CACHE / "mirror", ignore_errors=True)
 
 
-def fetch_test_wheels(out: Path):
-    missing = [f for f, h in TEST_WHEELS.items()
-               if not ((out / f).exists() and sha256(out / f) == h)]
-    if not missing:
-        return
-    with tempfile.TemporaryDirectory() as tmp:
-        reqs = Path(tmp) / "requirements.txt"
-        reqs.write_text("".join(f"{f.split('-')[0]}=={f.split('-')[1]} "
-                                f"--hash=sha256:{TEST_WHEELS[f]}\n" for f in missing))
-        log("pip download " + " ".join(missing))
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q",
-                        "--only-binary=:all:", "--require-hashes", "-r", str(reqs),
-                        "-d", tmp], check=True)
-        for f in missing:
-            _store(out / f, (Path(tmp) / f).read_bytes(), TEST_WHEELS[f], "PyPI")
+def fetch_pinned_wheels(wheels: dict, out: Path) -> list[Path]:
+    """Pure wheels from PyPI, {filename: sha256}, into out; pip checks each hash, and a
+    wheel already there with the right hash is not fetched again."""
+    missing = [f for f, h in wheels.items() if not ((out / f).exists() and sha256(out / f) == h)]
+    if missing:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            reqs = Path(tmp) / "requirements.txt"
+            reqs.write_text("".join(f"{f.split('-')[0]}=={f.split('-')[1]} "
+                                    f"--hash=sha256:{wheels[f]}\n" for f in missing))
+            log("pip download " + " ".join(missing))
+            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q",
+                            "--only-binary=:all:", "--require-hashes", "-r", str(reqs),
+                            "-d", tmp], check=True)
+            for f in missing:
+                _store(out / f, (Path(tmp) / f).read_bytes(), wheels[f], "PyPI")
+    return [out / f for f in wheels]
 
 
 def ensure(version=VERSION, test_wheels=True) -> Path:
@@ -159,7 +161,7 @@ def ensure(version=VERSION, test_wheels=True) -> Path:
     fetch_core(out, version)
     fetch_wheels(out, version)
     if test_wheels:
-        fetch_test_wheels(out)
+        fetch_pinned_wheels(TEST_WHEELS, out)
     return out
 
 
