@@ -1,12 +1,12 @@
 """The WebGL2 context, seen from Python: bound GL methods (each JS attribute lookup through
 Pyodide costs microseconds), a state cache that skips redundant calls, compiled programs,
 a texture pool, and the two data paths (upload, download) through views of WASM memory."""
-import asyncio
+import functools
 
 import numpy as np
 
 import js
-from pyodide.ffi import create_once_callable, create_proxy, to_js
+from pyodide.ffi import create_proxy, to_js
 
 MAX_WIDTH = 4096  # texels per texture row; a tensor folds into as many rows as it needs
 MIN_ROWS = 64
@@ -95,7 +95,7 @@ class GLContext:
         for name in ("TEXTURE_2D RGBA RGBA32F FLOAT FRAMEBUFFER COLOR_ATTACHMENT0 TEXTURE0 TRIANGLES "
                      "NEAREST CLAMP_TO_EDGE TEXTURE_MIN_FILTER TEXTURE_MAG_FILTER TEXTURE_WRAP_S "
                      "TEXTURE_WRAP_T PIXEL_PACK_BUFFER STREAM_READ SYNC_GPU_COMMANDS_COMPLETE "
-                     "ALREADY_SIGNALED CONDITION_SATISFIED WAIT_FAILED VERTEX_SHADER FRAGMENT_SHADER "
+                     "VERTEX_SHADER FRAGMENT_SHADER "
                      "COMPILE_STATUS LINK_STATUS MAX_TEXTURE_SIZE").split():
             setattr(self, name, getattr(gl, name))
         # bound once: every call below then costs one FFI crossing, not two
@@ -260,7 +260,7 @@ class GLContext:
         return out
 
     async def download_async(self, texture):
-        """readPixels into a pixel-pack buffer, a fence, poll it from the event loop, copy."""
+        """readPixels into a pixel-pack buffer, then a fence awaited without blocking the page."""
         gl = self.gl
         nbytes = texture.w * texture.h * 16
         buffer = gl.createBuffer()
@@ -272,13 +272,8 @@ class GLContext:
         sync = gl.fenceSync(self.SYNC_GPU_COMMANDS_COMPLETE, 0)
         gl.flush()
         try:
-            while True:
-                status = gl.clientWaitSync(sync, 0, 0)
-                if status in (self.ALREADY_SIGNALED, self.CONDITION_SATISFIED):
-                    break
-                if status == self.WAIT_FAILED or self.lost:
-                    raise ContextLost("data: the WebGL context was lost while reading")
-                await _next_tick()
+            if not await _wait_for_fence()(gl, sync):
+                raise ContextLost("data: the WebGL context was lost while reading")
         finally:
             gl.deleteSync(sync)
         out = np.empty(texture.w * texture.h * 4, np.float32)
@@ -352,8 +347,22 @@ def _vertex_source():
     return VERTEX
 
 
-async def _next_tick():
-    loop = asyncio.get_event_loop()
-    future = loop.create_future()
-    js.setTimeout(create_once_callable(lambda: future.set_result(None)), 0)
-    await future
+# Polls a fence inside one JS promise, with a setTimeout chain (as tfjs does). Polling from
+# Python instead never sleeps: Pyodide resumes a coroutine through postMessage, so the main
+# thread would spin and take a core from the (software) GPU's worker threads.
+_FENCE_WAIT = """(gl, sync) => new Promise((resolve) => {
+  const poll = () => {
+    if (gl.isContextLost()) return resolve(false);
+    const status = gl.clientWaitSync(sync, 0, 0);
+    if (status === gl.WAIT_FAILED) return resolve(false);
+    if (status === gl.TIMEOUT_EXPIRED) return setTimeout(poll, 0);
+    resolve(true);
+  };
+  poll();
+})"""
+
+
+@functools.cache
+def _wait_for_fence():
+    from pyodide.code import run_js
+    return run_js(_FENCE_WAIT)
