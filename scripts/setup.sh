@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what webtensor and its browser runtime need, on a fresh Debian machine or an
-# already set-up one (each step is skipped when done): npm and Chromium from apt-get, the
+# already set-up one (each step is skipped when done): npm, Chromium and glslang from apt-get, the
 # package with its test and JupyterLite extras, then `webtensor setup` (the verified
 # Pyodide cache, the wheel).
 set -euo pipefail
@@ -16,6 +16,8 @@ command -v npm >/dev/null || apt_install npm  # `npm pack` fetches the Pyodide c
 if [ -z "${WEBTENSOR_CHROMIUM:-}" ] && ! command -v chromium >/dev/null; then
   apt_install chromium
 fi
+# the reference GLSL compiler: CPython tests compile every generated shader with it
+command -v glslangValidator >/dev/null || apt_install glslang-tools
 
 python3 -m pip install -q --root-user-action=ignore -e '.[test,lite]'
 python3 -m webtensor.cli setup  # the same as `webtensor setup`, without relying on PATH

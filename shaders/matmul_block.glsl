@@ -1,4 +1,4 @@
-// The blocked case (M, K, N all multiples of 4): each fragment computes a 4 x 4 block of C,
+// Every matmul (the backend pads M, K and N to multiples of 4): each fragment computes a 4 x 4 block of C,
 // rows 4i .. 4i+3 at columns 4j .. 4j+3, from four A texels and four B texels per step of 4 k:
 // 64 multiply-adds per 8 fetches, where a one-row kernel gets 16 per 5. Row 4i+r of the block
 // goes to render target r (result, result1..3); a second pass interleaves the four targets.

@@ -1,26 +1,20 @@
-"""Gradients: a tape records ops that depend on the watched tensors; backprop walks it in
+"""Gradients: a tape records ops that depend on the watched tensors; the engine walks it in
 reverse (a loop, so graph depth is unbounded) calling each op's backward."""
 from .engine import ENGINE, Tape
 from .ops.core import as_tensor, op, tensor_ids
+from .ops.creation import ones_like
+from .ops.elementwise import add, cast
+from .ops.reduction import sum as _sum
+from .ops.shape import reshape
 from .tensor import Tensor
 
 
-def _backprop(tape, y, dy):
-    grads = {id(y): dy}
-    from .ops.elementwise import add
-    tracked = tape.tracked
-    for inputs, out, backward in reversed(tape.nodes):
-        g = grads.pop(id(out), None)
-        if g is None:
-            continue
-        # expensive backwards (matmul, conv2d) skip the gradients nobody needs
-        ENGINE.grad_needed = tuple(id(x) in tracked for x in inputs)
-        for x, gx in zip(inputs, backward(g, out)):
-            if gx is None or id(x) not in tape.tracked:
-                continue
-            prev = grads.get(id(x))
-            grads[id(x)] = gx if prev is None else add(prev, gx)
-    return grads
+def _reduce_to(g, shape):
+    """Sum a gradient over the axes that broadcasting added or stretched: the one place where
+    gradients of broadcast operands are unbroadcast."""
+    lead = len(g.shape) - len(shape)
+    axes = list(range(lead)) + [lead + i for i, d in enumerate(shape) if d == 1 and g.shape[lead + i] != 1]
+    return reshape(_sum(g, axes), shape)
 
 
 def _gradients(f, xs, dy=None, allow_unused=False):
@@ -29,21 +23,17 @@ def _gradients(f, xs, dy=None, allow_unused=False):
     tape = Tape(xs)
     ENGINE.start_scope()
     try:
-        ENGINE.tapes.append(tape)
-        try:
+        with ENGINE.recording(tape):
             y = f(*xs)
-        finally:
-            ENGINE.tapes.remove(tape)
         if not isinstance(y, Tensor):
             raise TypeError(f"grad: f must return a Tensor, got {type(y).__name__}")
         if dy is None:
-            from .ops.creation import ones_like
             dy = ones_like(y)
         else:
             dy = as_tensor(dy, "dy", "grad")
             if dy.shape != y.shape:
                 raise ValueError(f"grad: dy shape {dy.shape} must match the shape of y {y.shape}")
-        grads_by_id = _backprop(tape, y, dy) if id(y) in tape.tracked else {}
+        grads_by_id = ENGINE.backprop(tape, y, dy, _reduce_to, add) if id(y) in tape.tracked else {}
         out = []
         for i, x in enumerate(xs):
             g = grads_by_id.get(id(x))
@@ -52,7 +42,6 @@ def _gradients(f, xs, dy=None, allow_unused=False):
                                  f"{i} (shape {x.shape}): f does not use it; make sure f encloses "
                                  "every op from x to y")
             if g is not None and g.dtype != x.dtype and x.dtype == "float32":
-                from .ops.elementwise import cast
                 g = cast(g, "float32")
             out.append(g)
     except BaseException:
@@ -133,23 +122,18 @@ def custom_grad(f):
     @op
     def wrapped(*inputs):
         xs = [as_tensor(x, f"inputs[{i}]", "custom_grad") for i, x in enumerate(inputs)]
-        tapes, ENGINE.tapes = ENGINE.tapes, []
-        try:
+        with ENGINE.untaped() as taping:
             value, grad_fn = f(*xs)
-        finally:
-            ENGINE.tapes = tapes
         if not isinstance(value, Tensor) or not callable(grad_fn):
             raise TypeError("custom_grad: f must return (value tensor, grad_fn)")
-        if tapes:
-            for tape in tapes:  # what grad_fn closes over must outlive this op's scope
-                tape.saved.update(id(t) for t in ENGINE.scopes[-1])
-
+        if taping:
             def backward(dy, y):
                 gs = grad_fn(dy)
                 gs = [gs] if isinstance(gs, Tensor) else list(gs)
                 if len(gs) != len(xs):
                     raise ValueError(f"custom_grad: grad_fn returned {len(gs)} gradients for {len(xs)} inputs")
                 return gs
-            ENGINE.record(tuple(xs), value, backward)
+            # what grad_fn closes over (made in this op's scope) must outlive the scope
+            ENGINE.record(tuple(xs), value, backward, saved=ENGINE.scopes[-1])
         return value
     return wrapped

@@ -1,5 +1,7 @@
 """The engine: which backend runs kernels, who owns which buffer, what tidy() frees, what the
-gradient tape records. Ops talk to the engine; backends never see tensors' bookkeeping."""
+gradient tape records, and the walk back along it. It alone changes scopes, tapes and reference
+counts: ops and tensors ask it to. Backends never see tensors' bookkeeping: kernels get Buffers."""
+import contextlib
 import warnings
 from dataclasses import dataclass
 
@@ -82,14 +84,19 @@ class Engine:
         raise RuntimeError("no backend could be initialized")
 
     # ---- buffers and tensors ----
-    def make_data(self, backend, handle, nbytes):
-        self.num_buffers += 1
-        self.num_bytes += nbytes
-        return Data(backend, handle, nbytes)
+    def make_data(self, backend, handle, nbytes, counted=True):
+        """A buffer record; an uncounted one (a shared constant) is left out of memory()."""
+        if counted:
+            self.num_buffers += 1
+            self.num_bytes += nbytes
+        return Data(backend, handle, nbytes if counted else 0)
 
     def attach(self, tensor, data):
+        """Point a tensor (a variable being assigned) at another buffer; release the old one."""
         data.refs += 1
-        tensor._data = data
+        old, tensor._data = getattr(tensor, "_data", None), data
+        if old is not None:
+            self.release(old)
 
     def release(self, data):
         data.refs -= 1
@@ -99,11 +106,15 @@ class Engine:
             data.backend.dispose(data.handle)
             data.handle = data.values = None
 
-    def track(self, tensor):
+    def track(self, tensor, data, scoped=True):
+        """A new tensor over data: counted, given an id, and owned by the innermost tidy scope
+        (unless not scoped: a variable belongs to no scope)."""
+        data.refs += 1
+        tensor._data = data
         self.num_tensors += 1
         self.next_id += 1
         tensor.id = self.next_id
-        if self.scopes:
+        if scoped and self.scopes:
             self.scopes[-1].append(tensor)
 
     def dispose_tensor(self, tensor):
@@ -127,7 +138,7 @@ class Engine:
         extra = self.backend.memory() if self.backend is not None else {}
         return MemoryInfo(self.num_tensors, self.num_buffers, self.num_bytes, **extra)
 
-    # ---- scopes (tidy) ----
+    # ---- scopes (tidy, and one per op) ----
     def start_scope(self):
         self.scopes.append([])
 
@@ -146,17 +157,85 @@ class Engine:
             else:
                 self.dispose_tensor(t)
 
+    def start_op(self):
+        self.scopes.append([])
+        self.op_depth += 1
+
+    def end_op(self, keep_ids):
+        self.op_depth -= 1
+        self.end_scope(keep_ids)
+
+    def fail_op(self):
+        """An op raised: free everything it made. True when it was the outermost op, whose
+        name the error should carry."""
+        for t in self.scopes.pop():
+            self.dispose_tensor(t)
+        self.op_depth -= 1
+        return self.op_depth == 0
+
+    # ---- variables ----
+    def add_variable(self, v):
+        self.variables[v.name] = v
+
+    def remove_variable(self, v):
+        if self.variables.get(v.name) is v:
+            del self.variables[v.name]
+
     # ---- gradient tape ----
-    def record(self, inputs, output, backward):
+    @contextlib.contextmanager
+    def recording(self, tape):
+        self.tapes.append(tape)
+        try:
+            yield tape
+        finally:
+            self.tapes.remove(tape)
+
+    @contextlib.contextmanager
+    def untaped(self):
+        """Run a block that no tape records (an op with a gradient of its own); yields whether
+        some tape is active outside it."""
+        tapes, self.tapes = self.tapes, []
+        try:
+            yield bool(tapes)
+        finally:
+            self.tapes = tapes
+
+    def record(self, inputs, output, backward, saved=()):
+        """Add an op to every tape that tracks one of its inputs. `saved`: more tensors its
+        backward reads (besides the inputs), which tidy must then not free."""
         for tape in self.tapes:
             tracked = tape.tracked
             if any(id(x) in tracked for x in inputs):
                 tracked.add(id(output))
                 tape.saved.update(id(x) for x in inputs)
+                tape.saved.update(id(x) for x in saved)
                 tape.nodes.append((inputs, output, backward))
 
     def on_tape(self, t):
         return any(id(t) in tape.tracked or id(t) in tape.saved for tape in self.tapes)
+
+    def backprop(self, tape, y, dy, reduce_to, add):
+        """{id(t): dy/dt} for the tracked tensors, walking the tape in reverse (a loop: any
+        depth). Each node's backward gets the gradient of its output; reduce_to(g, shape)
+        sums a gradient of a broadcast input back to the input's shape, add(g1, g2) sums
+        gradients that reach a tensor along several paths."""
+        grads = {id(y): dy}
+        tracked = tape.tracked
+        for inputs, out, backward in reversed(tape.nodes):
+            g = grads.pop(id(out), None)
+            if g is None:
+                continue
+            # expensive backwards (matmul, conv2d) skip the gradients nobody needs
+            self.grad_needed = tuple(id(x) in tracked for x in inputs)
+            for x, gx in zip(inputs, backward(g, out)):
+                if gx is None or id(x) not in tracked:
+                    continue
+                if gx.shape != x.shape:
+                    gx = reduce_to(gx, x.shape)
+                prev = grads.get(id(x))
+                grads[id(x)] = gx if prev is None else add(prev, gx)
+        self.grad_needed = ()
+        return grads
 
 
 ENGINE = Engine()

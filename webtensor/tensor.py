@@ -2,6 +2,7 @@
 texture). Ops are attached as methods by webtensor.ops, so every op chains: a.sub(b).square()."""
 import numpy as np
 
+from .backends.base import shape_size
 from .engine import ENGINE
 
 
@@ -10,15 +11,8 @@ class Tensor:
     __array_priority__ = 1000  # so that ndarray + tensor calls Tensor.__radd__
 
     def __init__(self, data, shape, dtype):
-        # ENGINE.attach and ENGINE.track, inlined: this runs for every op
-        self.shape, self.dtype, self._kept, self._data = shape, dtype, False, data
-        data.refs += 1
-        engine = ENGINE
-        engine.num_tensors += 1
-        engine.next_id += 1
-        self.id = engine.next_id
-        if engine.scopes:
-            engine.scopes[-1].append(self)
+        self.shape, self.dtype, self._kept = shape, dtype, False
+        ENGINE.track(self, data)
 
     # ---- metadata ----
     @property
@@ -27,10 +21,7 @@ class Tensor:
 
     @property
     def size(self):
-        n = 1
-        for d in self.shape:
-            n *= d
-        return n
+        return shape_size(self.shape)
 
     @property
     def is_disposed(self):

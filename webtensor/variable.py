@@ -18,16 +18,12 @@ class Variable(Tensor):
         self.name = name or f"variable{ENGINE.next_id + 1}"
         if self.name in ENGINE.variables:
             raise ValueError(f"variable: a variable named {self.name!r} already exists")
-        self.trainable = trainable
-        scopes, ENGINE.scopes = ENGINE.scopes, []  # not owned by any tidy
-        try:
-            super().__init__(value._data, value.shape, dtype)
-        finally:
-            ENGINE.scopes = scopes
+        self.trainable, self.shape, self.dtype, self._kept = trainable, value.shape, dtype, False
+        ENGINE.track(self, value._data, scoped=False)  # no tidy disposes a variable
         if temporary:
             value.dispose()
         self._data.backend.realize(self._data.handle)
-        ENGINE.variables[self.name] = self
+        ENGINE.add_variable(self)
 
     def assign(self, new_value):
         """Replace the values (same shape and dtype); the old buffer is released."""
@@ -36,15 +32,13 @@ class Variable(Tensor):
         if new_value.shape != self.shape or new_value.dtype != self.dtype:
             raise ValueError(f"assign: new value has shape {new_value.shape} and dtype "
                              f"{new_value.dtype}; variable {self.name!r} has {self.shape}, {self.dtype}")
-        old = self._data
         ENGINE.attach(self, new_value._data)
-        ENGINE.release(old)
         self._data.backend.realize(self._data.handle)
         return self
 
     def dispose(self):
         if self._data is not None:
-            ENGINE.variables.pop(self.name, None)
+            ENGINE.remove_variable(self)
         super().dispose()
 
     def __repr__(self):

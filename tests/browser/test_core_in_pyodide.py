@@ -1,7 +1,7 @@
 """The core test files (tests/test_*.py), run by pytest inside Pyodide, once per backend.
 
 One host test per file and backend, so a failure names both and carries pytest's report
-from inside the page. WebGL runs once webtensor/backends/webgl ships in the wheel.
+from inside the page: cpu, webgl (every op on the GPU) and webgl+host (as users get it).
 """
 import json
 

@@ -19,7 +19,7 @@ def test_example_in_cpython():
 
 @pytest.mark.browser
 def test_example_in_pyodide(pyodide):
-    # The backend the README's main command gets by default: WebGL once it ships.
+    # The backend the README's main command gets by default: WebGL where the browser has it.
     backend = "webgl" if importlib.util.find_spec("webtensor.backends.webgl") else "cpu"
     result = pyodide.run(EXAMPLE.read_text(), filename=EXAMPLE.name, backend=backend).check()
     assert result.stdout.startswith(f"backend: {backend};")

@@ -3,26 +3,32 @@
 Every rich op (softmax, conv2d, losses, optimizers, every gradient) is composed in
 webtensor.ops from these primitives, so a new backend implements this file and gets the rest.
 
-Kernels receive Tensors whose buffers already live on this backend (`t._data.handle`, with
-`t.shape` and `t.dtype` describing them) and return a new buffer handle holding the result in
-row-major order. A buffer never changes after it is made; reshaping shares it.
+Kernels receive Buffers: a handle made by this backend with the shape and dtype to read it as
+(never a Tensor), and return a new handle holding the result in row-major order. A buffer never
+changes after it is made; reshaping shares it. The elementwise and reduction ops a kernel may be
+asked for are the rows of webtensor/optable.py. A backend that lacks a kernel cannot be built:
+Python names the missing method.
 """
+from abc import ABC, abstractmethod
+from typing import NamedTuple
 
-# Elementwise op names, shared by every backend's tables. Inputs of binary ops broadcast
-# (NumPy rules); the frontend has already given both operands one dtype.
-UNARY_OPS = (
-    "neg abs square sqrt rsqrt exp log log1p expm1 sin cos tan asin acos atan sinh cosh tanh "
-    "asinh acosh atanh sigmoid softplus sign floor ceil round reciprocal erf relu relu6 elu selu "
-    "is_nan is_inf is_finite logical_not"
-).split()
-BINARY_OPS = (
-    "add sub mul div floor_div mod pow maximum minimum squared_difference atan2 prelu "
-    "equal not_equal less less_equal greater greater_equal logical_and logical_or logical_xor"
-).split()
-COMPARISONS = {"equal", "not_equal", "less", "less_equal", "greater", "greater_equal",
-               "logical_and", "logical_or", "logical_xor", "is_nan", "is_inf", "is_finite",
-               "logical_not"}  # these produce bool
-REDUCE_OPS = ("sum", "prod", "max", "min", "any", "all")
+
+class Buffer(NamedTuple):
+    handle: object
+    shape: tuple
+    dtype: str
+
+    @property
+    def size(self):
+        return shape_size(self.shape)
+
+
+def shape_size(shape):
+    """Element count of a shape."""
+    n = 1
+    for d in shape:
+        n *= d
+    return n
 
 
 def contiguous_strides(shape):
@@ -34,23 +40,24 @@ def contiguous_strides(shape):
     return strides[::-1]
 
 
-class Backend:
+class Backend(ABC):
     name = "abstract"
 
     # ---- buffers ----
+    @abstractmethod
     def write(self, values, dtype):
         """Upload a flat contiguous ndarray of dtype's storage type; return a handle."""
-        raise NotImplementedError
 
+    @abstractmethod
     def read(self, handle, dtype):
         """Download a buffer as a flat ndarray (blocking)."""
-        raise NotImplementedError
 
     async def read_async(self, handle, dtype):
         return self.read(handle, dtype)
 
+    @abstractmethod
     def dispose(self, handle):
-        raise NotImplementedError
+        """The buffer is no longer used by any tensor."""
 
     def realize(self, handle):
         """A hint that the buffer will live long (a variable's value): a backend that defers
@@ -61,16 +68,41 @@ class Backend:
         return {}
 
     # ---- kernels ----
+    @abstractmethod
     def fill(self, shape, value, dtype): ...
-    def unary(self, op, x): ...                        # op in UNARY_OPS; dtype kept, bool for tests
-    def binary(self, op, a, b, out_shape): ...         # op in BINARY_OPS, broadcasting
+
+    @abstractmethod
+    def unary(self, op, x): ...                        # op: a row of optable.UNARY; dtype kept, bool for tests
+
+    @abstractmethod
+    def binary(self, op, a, b, out_shape): ...         # op: a row of optable.BINARY; a, b broadcast, one dtype
+
+    @abstractmethod
     def where(self, cond, a, b, out_shape): ...        # cond bool; broadcasting
+
+    @abstractmethod
     def cast(self, x, dtype): ...                      # float->int truncates toward zero
-    def reduce(self, op, x): ...                       # x [outer, inner] -> [outer]; op in REDUCE_OPS
+
+    @abstractmethod
+    def reduce(self, op, x): ...                       # x [outer, inner] -> [outer]; op: a row of optable.REDUCE
+
+    @abstractmethod
     def arg_reduce(self, op, x): ...                   # "argmax"/"argmin": [outer, inner] -> int32 [outer]
+
+    @abstractmethod
     def cumsum(self, x, exclusive, reverse): ...       # along the last axis of [outer, inner]
+
+    @abstractmethod
     def matmul(self, a, b, transpose_a, transpose_b): ...  # [Ba, M, K] @ [Bb, K, N], Ba/Bb equal or 1
+
+    @abstractmethod
     def strided(self, x, shape, strides, offset): ...  # out[i] = x.flat[offset + sum(i_k * strides_k)]
+
+    @abstractmethod
     def pad(self, x, paddings, value): ...             # paddings: ((before, after), ...), >= 0
+
+    @abstractmethod
     def concat(self, xs, out_shape): ...               # xs [outer, n_i] joined along axis 1
+
+    @abstractmethod
     def gather(self, x, indices, out_shape): ...       # x [outer, n, inner], indices int32 [k]; out of range -> 0

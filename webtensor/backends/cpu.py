@@ -1,74 +1,15 @@
 """The CPU backend: every kernel of base.py on NumPy arrays. Buffers are flat contiguous arrays,
 so a reshape never copies. Runs the same in CPython and in Pyodide."""
-import math
-
 import numpy as np
 
+from .. import optable
 from ..dtypes import DTYPES
-from .base import Backend
+from .base import Backend, shape_size
 
-_erf = np.frompyfunc(math.erf, 1, 1)
-SELU_SCALE, SELU_ALPHA = 1.0507009873554805, 1.6732632423543772
-
-
-def _softplus(x):
-    return np.logaddexp(np.float32(0), x)
-
-
-def _sigmoid(x):
-    # both branches exp() of a non-positive number: no overflow
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
-
-
-UNARY = {
-    "neg": np.negative, "abs": np.abs, "square": np.square, "sqrt": np.sqrt,
-    "rsqrt": lambda x: 1 / np.sqrt(x), "exp": np.exp, "log": np.log, "log1p": np.log1p,
-    "expm1": np.expm1, "sin": np.sin, "cos": np.cos, "tan": np.tan, "asin": np.arcsin,
-    "acos": np.arccos, "atan": np.arctan, "sinh": np.sinh, "cosh": np.cosh, "tanh": np.tanh,
-    "asinh": np.arcsinh, "acosh": np.arccosh, "atanh": np.arctanh,
-    "sigmoid": _sigmoid, "softplus": _softplus, "sign": np.sign, "floor": np.floor,
-    "ceil": np.ceil, "round": np.round, "reciprocal": lambda x: 1 / x,
-    "erf": lambda x: np.asarray(_erf(x), dtype=x.dtype), "relu": lambda x: np.maximum(x, 0),
-    "relu6": lambda x: np.clip(x, 0, 6), "elu": lambda x: np.where(x > 0, x, np.expm1(np.minimum(x, 0))),
-    "selu": lambda x: SELU_SCALE * np.where(x > 0, x, SELU_ALPHA * np.expm1(np.minimum(x, 0))),
-    "is_nan": np.isnan, "is_inf": np.isinf, "is_finite": np.isfinite, "logical_not": np.logical_not,
-}
-
-
-def _floor_div(a, b):
-    if a.dtype.kind == "f":
-        return np.floor(a / b)
-    with np.errstate(divide="ignore"):
-        return np.where(b == 0, 0, np.floor_divide(a, np.where(b == 0, 1, b)))
-
-
-def _mod(a, b):
-    if a.dtype.kind == "f":
-        return np.mod(a, b)
-    return np.where(b == 0, 0, np.mod(a, np.where(b == 0, 1, b)))
-
-
-def _pow(a, b):
-    if a.dtype.kind in "iu":  # integer powers with negative exponents are 0 (or 1/±1), like tfjs
-        return np.power(a.astype(np.float64), b).astype(a.dtype)
-    return np.power(a, b)
-
-
-BINARY = {
-    "add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.true_divide,
-    "floor_div": _floor_div, "mod": _mod, "pow": _pow, "maximum": np.maximum,
-    "minimum": np.minimum, "squared_difference": lambda a, b: np.square(a - b),
-    "atan2": np.arctan2, "prelu": lambda x, a: np.where(x > 0, x, a * x),
-    "equal": np.equal, "not_equal": np.not_equal, "less": np.less, "less_equal": np.less_equal,
-    "greater": np.greater, "greater_equal": np.greater_equal, "logical_and": np.logical_and,
-    "logical_or": np.logical_or, "logical_xor": np.logical_xor,
-}
-
-# ops that warn only on float overflow, which tfjs would not report either way
-QUIET = {"add", "sub", "mul", "maximum", "minimum", "equal", "not_equal", "less", "less_equal",
-         "greater", "greater_equal", "logical_and", "logical_or", "logical_xor"}
-REDUCE = {"sum": np.sum, "prod": np.prod, "max": np.max, "min": np.min, "any": np.any, "all": np.all}
+UNARY = {name: row.numpy for name, row in optable.UNARY.items()}
+BINARY = {name: row.numpy for name, row in optable.BINARY.items()}
+QUIET = {name for name, row in optable.BINARY.items() if row.quiet}
+REDUCE = {name: row.numpy for name, row in optable.REDUCE.items()}
 
 
 def unary_values(op, x):
@@ -77,14 +18,14 @@ def unary_values(op, x):
 
 
 def binary_values(op, a, b):
-    if op in QUIET:  # np.errstate costs more than these ops on small arrays
+    if op in QUIET:
         return BINARY[op](a, b)
     with np.errstate(all="ignore"):
         return BINARY[op](a, b)
 
 
-def arr(t):
-    return t._data.handle.reshape(t.shape)
+def arr(x):
+    return x.handle.reshape(x.shape)
 
 
 def flat(a, dtype):
@@ -104,7 +45,7 @@ class CPUBackend(Backend):
         pass
 
     def fill(self, shape, value, dtype):
-        return np.full(int(np.prod(shape)), value, dtype=DTYPES[dtype])
+        return np.full(shape_size(shape), value, dtype=DTYPES[dtype])
 
     def unary(self, op, x):
         y = unary_values(op, arr(x))
@@ -156,7 +97,7 @@ class CPUBackend(Backend):
     def strided(self, x, shape, strides, offset):
         if 0 in shape:
             return np.empty(0, DTYPES[x.dtype])
-        src = x._data.handle
+        src = x.handle
         itemsize = src.itemsize
         view = np.lib.stride_tricks.as_strided(
             src[offset:], shape=shape, strides=[s * itemsize for s in strides], writeable=False)
@@ -169,7 +110,7 @@ class CPUBackend(Backend):
         return flat(np.concatenate([arr(x) for x in xs], axis=1), xs[0].dtype)
 
     def gather(self, x, indices, out_shape):
-        a, idx = arr(x), indices._data.handle
+        a, idx = arr(x), indices.handle
         valid = (idx >= 0) & (idx < a.shape[1])
         y = np.take(a, np.where(valid, idx, 0), axis=1)
         y[:, ~valid] = 0

@@ -1,4 +1,5 @@
 """Host-side tooling: fetch Pyodide, serve files, drive Chromium.
 
-Runs in CPython only (it launches a browser); nothing under webtensor/ imports it.
+Runs in CPython only (it launches a browser): the CLI and the benchmarks import it, the
+library itself never does.
 """

@@ -1,27 +1,29 @@
-"""Every op, and their attachment to Tensor as chainable methods and Python operators."""
+"""Every op, and their attachment to Tensor as chainable methods and Python operators.
+
+The modules build on each other in this order, with no cycle: core, elementwise, shape,
+reduction, linalg, creation, indexing, nn."""
+from .. import optable
 from ..tensor import Tensor
-from . import creation, elementwise, linalg, nn, reduction, shape
-from .creation import (eye, fill, linspace, one_hot, ones, ones_like, random_normal, random_uniform,
-                       range, scalar, tensor, tensor1d, tensor2d, tensor3d, tensor4d, truncated_normal,
-                       zeros, zeros_like)
-from .elementwise import *  # noqa: F401,F403  (the generated unary and binary ops)
-from .elementwise import (UNARY_GRADS, add, add_n, cast, clip_by_value, div, equal, floor_div, greater,
+from . import creation, elementwise, indexing, linalg, nn, reduction, shape
+from .creation import (eye, fill, linspace, ones, ones_like, random_normal, random_uniform, range, scalar,
+                       tensor, tensor1d, tensor2d, tensor3d, tensor4d, truncated_normal, zeros, zeros_like)
+from .elementwise import *  # noqa: F401,F403  (the ops generated from optable's rows)
+from .elementwise import (add, add_n, cast, clip_by_value, clone, div, equal, floor_div, greater,
                           greater_equal, leaky_relu, less, less_equal, log_sigmoid, logical_and,
                           logical_not, logical_or, logical_xor, mod, mul, neg, not_equal, pow, step,
                           sub, where)
+from .indexing import gather, getitem, one_hot
 from .linalg import dot, matmul, outer
 from .nn import (avg_pool, batch_norm, conv2d, conv2d_transpose, depthwise_conv2d, dropout, log_softmax,
                  max_pool, resize_bilinear, softmax)
 from .reduction import (all, any, argmax, argmin, cumsum, logsumexp, max, mean, min, moments, norm, prod,
                         sum)
-from .shape import (broadcast_to, clone, concat, expand_dims, flatten, gather, getitem, pad, reshape,
-                    reverse, slice, split, squeeze, stack, tile, transpose, unstack)
+from .shape import (broadcast_to, concat, expand_dims, flatten, pad, reshape, reverse, slice, split, squeeze,
+                    stack, tile, transpose, unstack)
 
-_METHODS = list(UNARY_GRADS) + """
-    add sub mul div floor_div mod pow maximum minimum squared_difference atan2 prelu equal not_equal
-    less less_equal greater greater_equal logical_and logical_or logical_xor where add_n cast
-    step leaky_relu log_sigmoid clip_by_value
-    sum prod max min all any mean argmax argmin logsumexp norm moments cumsum
+_METHODS = list(optable.UNARY) + list(optable.BINARY) + list(optable.REDUCE) + """
+    where add_n cast step leaky_relu log_sigmoid clip_by_value
+    mean argmax argmin logsumexp norm moments cumsum
     matmul dot outer
     reshape flatten transpose expand_dims squeeze concat stack unstack split slice gather tile pad
     reverse clone broadcast_to

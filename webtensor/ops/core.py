@@ -5,7 +5,8 @@ import functools
 import numpy as np
 
 from ..dtypes import DTYPES, infer_dtype, nbytes
-from ..engine import ENGINE, Data
+from ..backends.base import Buffer, shape_size
+from ..engine import ENGINE
 from ..tensor import Scalar, Tensor, make_tensor
 
 
@@ -17,20 +18,15 @@ def op(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        ENGINE.scopes.append([])
-        ENGINE.op_depth += 1
+        ENGINE.start_op()
         try:
             result = fn(*args, **kwargs)
         except BaseException as e:
-            for t in ENGINE.scopes.pop():
-                ENGINE.dispose_tensor(t)
-            if ENGINE.op_depth == 1 and type(e) in (ValueError, TypeError, IndexError) \
+            if ENGINE.fail_op() and type(e) in (ValueError, TypeError, IndexError) \
                     and not str(e).startswith(name + ":"):
                 raise type(e)(f"{name}: {e}") from e
             raise
-        finally:
-            ENGINE.op_depth -= 1
-        ENGINE.end_scope(tensor_ids(result))
+        ENGINE.end_op(tensor_ids(result))
         return result
     return wrapper
 
@@ -52,20 +48,19 @@ def tensor_ids(obj):
 
 
 def run(op_name, inputs, shape, dtype, kernel, backward=None):
-    """Run one backend kernel and wrap its result. kernel(backend) returns a buffer handle;
-    backward(dy, out) returns one gradient (or None) per input."""
+    """Run one backend kernel and wrap its result. kernel(backend, *operands) gets the inputs
+    as Buffers (handle, shape, dtype) and returns a handle; backward(dy, out) returns one
+    gradient (or None) per input, of the input's shape or broadcast to it."""
     backend = ENGINE.backend or ENGINE.ensure_backend()
+    operands = []
     for x in inputs:
         data = x._data
         if data is None:
             x._check_alive(op_name)
-        if data.backend is not backend:
-            ENGINE.on_backend(x, backend)
-    size = 1
-    for d in shape:
-        size *= d
-    handle = kernel(backend)
-    out = make_tensor(ENGINE.make_data(backend, handle, nbytes(size, dtype)), shape, dtype)
+        handle = data.handle if data.backend is backend else ENGINE.on_backend(x, backend)
+        operands.append(Buffer(handle, x.shape, x.dtype))
+    handle = kernel(backend, *operands)
+    out = make_tensor(ENGINE.make_data(backend, handle, nbytes(shape_size(shape), dtype)), shape, dtype)
     if backward is not None and ENGINE.tapes:
         ENGINE.record(inputs, out, backward)
     return out
@@ -110,10 +105,9 @@ class Constant(Scalar):
     never disposed, and not counted by memory()."""
     __slots__ = ()
 
-    def __init__(self, data, dtype):  # no ENGINE.track: owned by the cache, not by a scope
+    def __init__(self, data, dtype):  # not tracked: owned by the cache, not by a scope
         self.shape, self.dtype, self._kept, self.id = (), dtype, True, 0
-        data.refs += 1
-        self._data = data
+        ENGINE.attach(self, data)
 
     def dispose(self):
         pass
@@ -127,7 +121,7 @@ def constant(value, dtype):
         handle = backend.write(np.array([value], DTYPES[dtype]), dtype)
         if len(_CONSTANTS) >= MAX_CONSTANTS:
             return make_tensor(ENGINE.make_data(backend, handle, nbytes(1, dtype)), (), dtype)
-        c = _CONSTANTS[key] = Constant(Data(backend, handle, 0), dtype)
+        c = _CONSTANTS[key] = Constant(ENGINE.make_data(backend, handle, 0, counted=False), dtype)
     return c
 
 
@@ -194,22 +188,12 @@ def norm_axes(axis, rank, op_name):
     return tuple(out)
 
 
-def shape_size(shape):
-    n = 1
-    for d in shape:
-        n *= d
-    return n
-
-
 def with_grad(inputs, forward, backward):
     """Run forward() untaped and record it as one node with its own backward(dy, y): for ops
     whose composed gradient would be slower or less stable than the closed form."""
-    tapes, ENGINE.tapes = ENGINE.tapes, []
-    try:
+    with ENGINE.untaped() as taping:
         out = forward()
-    finally:
-        ENGINE.tapes = tapes
-    if tapes:
+    if taping:
         ENGINE.record(tuple(inputs), out, backward)
     return out
 

@@ -7,8 +7,8 @@ import numpy as np
 from ..dtypes import check_dtype, infer_dtype
 from ..tensor import Tensor
 from .core import as_tensor, from_values, op, run, shape_size
-from .elementwise import cast, equal, where
-from .shape import clone, expand_dims, reshape
+from .elementwise import cast, clone
+from .shape import reshape
 
 
 def _values(values, op_name):
@@ -78,7 +78,7 @@ def _shape(shape, op_name):
 def fill(shape, value, dtype=None):
     shape = _shape(shape, "fill")
     dtype = check_dtype(dtype, "fill") or infer_dtype(np.asarray(value))
-    return run("fill", (), shape, dtype, lambda b: b.fill(shape, value, dtype))
+    return run("fill", (), shape, dtype, lambda be: be.fill(shape, value, dtype))
 
 
 def zeros(shape, dtype="float32"):
@@ -118,18 +118,6 @@ def linspace(start, stop, num):
     if num < 0:
         raise ValueError(f"linspace: num must be >= 0, got {num}")
     return from_values(np.linspace(start, stop, int(num)), "float32")
-
-
-@op
-def one_hot(indices, depth, on_value=1, off_value=0, dtype="int32"):
-    indices = as_tensor(indices, "indices", "one_hot", "int32")
-    if indices.dtype != "int32":
-        raise TypeError(f"one_hot: argument 'indices' must be int32, got {indices.dtype}")
-    if depth < 1:
-        raise ValueError(f"one_hot: depth must be >= 1, got {depth}")
-    dtype = check_dtype(dtype, "one_hot")
-    hot = equal(expand_dims(indices, -1), range(int(depth), dtype="int32"))
-    return where(hot, fill((), on_value, dtype), fill((), off_value, dtype))
 
 
 def _rng(seed):

@@ -1,6 +1,6 @@
 """matmul (batched, with transposes folded into the kernel), dot and outer."""
 from .core import as_pair, broadcast_shapes, needs_grad, op, run, shape_size
-from .elementwise import _unbroadcast, cast, mul
+from .elementwise import cast, mul
 from .shape import broadcast_to, reshape
 
 
@@ -34,12 +34,12 @@ def matmul(a, b, transpose_a=False, transpose_b=False):
     def backward(dy, y):
         da = db = None
         if needs_grad(0):
-            da = _unbroadcast(matmul(*GRAD_A[transpose_a, transpose_b](dy, a3, b3)), a3.shape)
+            da = matmul(*GRAD_A[transpose_a, transpose_b](dy, a3, b3))
         if needs_grad(1):
-            db = _unbroadcast(matmul(*GRAD_B[transpose_a, transpose_b](dy, a3, b3)), b3.shape)
+            db = matmul(*GRAD_B[transpose_a, transpose_b](dy, a3, b3))
         return da, db
     out = run("matmul", (a3, b3), out_shape, "float32",
-              lambda be: be.matmul(a3, b3, transpose_a, transpose_b), backward)
+              lambda be, a, b: be.matmul(a, b, transpose_a, transpose_b), backward)
     return reshape(out, batch + (m, n))
 
 

@@ -8,7 +8,8 @@ from .creation import random_uniform
 from .elementwise import add, cast, div, exp, greater_equal, mul, rsqrt, sub
 from .linalg import matmul
 from .reduction import max as _max, sum as _sum, logsumexp
-from .shape import _strided, _unslice, contiguous_strides, pad, reshape, reverse, slice, transpose, gather
+from .indexing import gather
+from .shape import _strided, _unslice, contiguous_strides, pad, reshape, reverse, slice, transpose
 
 
 @op

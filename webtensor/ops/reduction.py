@@ -2,10 +2,12 @@
 moves the reduced axes last (a transpose, only when they are not already) and restores shapes."""
 from collections import namedtuple
 
+from .. import optable
 from ..engine import ENGINE
+from ..optable import LOGICAL
 from .core import as_tensor, norm_axes, norm_axis, op, run, shape_size
-from .elementwise import cast, div, equal, mul, sub, exp, log, add, square, sqrt, abs as _abs
-from .shape import broadcast_to, move_axis_last, move_last_axis, reshape, transpose
+from .elementwise import abs as _abs, add, cast, div, exp, log, sqrt, square, sub
+from .shape import move_axis_last, move_last_axis, reshape, transpose
 
 Moments = namedtuple("Moments", "mean variance")
 
@@ -22,7 +24,7 @@ def _reduce(name, x, axis, keep_dims, grad=None, out_dtype=None):
 
     def backward(dy, y):
         return (grad(reshape(dy, kept), reshape(y, kept), x),)
-    out = run(name, (x2,), (outer,), dtype, lambda b: b.reduce(name, x2))
+    out = run(name, (x2,), (outer,), dtype, lambda be, x2: be.reduce(name, x2))
     out = reshape(out, out_shape)
     if grad is not None and ENGINE.tapes:
         ENGINE.record((x,), out, backward)
@@ -34,40 +36,21 @@ def _numeric(x, name):
     return cast(x, "int32") if x.dtype == "bool" else x
 
 
-@op
-def sum(x, axis=None, keep_dims=False):
-    x = _numeric(x, "sum")
-    return _reduce("sum", x, axis, keep_dims, lambda dy, y, x: broadcast_to(dy, x.shape))
+def _reduction_op(row):
+    """sum, prod, max, min (bool counts as int32) and any, all (on bool), from optable."""
+    name = row.name
 
-
-@op
-def prod(x, axis=None, keep_dims=False):
-    x = _numeric(x, "prod")
-    return _reduce("prod", x, axis, keep_dims, lambda dy, y, x: mul(broadcast_to(dy, x.shape), div(y, x)))
-
-
-def _extremum(name):
     def f(x, axis=None, keep_dims=False):
-        x = _numeric(x, name)
-        return _reduce(name, x, axis, keep_dims, lambda dy, y, x: mul(dy, cast(equal(x, y), dy.dtype)))
+        if row.dtype == LOGICAL:
+            x = as_tensor(x, "x", name)
+            return _reduce(name, x if x.dtype == "bool" else cast(x, "bool"), axis, keep_dims, out_dtype="bool")
+        return _reduce(name, _numeric(x, name), axis, keep_dims, row.grad)
     f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"{name} over the given axes (all by default)."
     return op(f)
 
 
-max = _extremum("max")
-min = _extremum("min")
-
-
-def _logical(name):
-    def f(x, axis=None, keep_dims=False):
-        x = as_tensor(x, "x", name)
-        return _reduce(name, cast(x, "bool") if x.dtype != "bool" else x, axis, keep_dims, out_dtype="bool")
-    f.__name__ = f.__qualname__ = name
-    return op(f)
-
-
-all = _logical("all")
-any = _logical("any")
+sum, prod, max, min, any, all = (_reduction_op(optable.REDUCE[n]) for n in ("sum", "prod", "max", "min", "any", "all"))
 
 
 @op
@@ -84,7 +67,7 @@ def _arg(name):
         axis = norm_axis(axis, x.rank, name)
         moved = move_axis_last(x, axis)
         x2 = reshape(moved, [shape_size(moved.shape[:-1]), x.shape[axis]])
-        out = run(name, (x2,), (x2.shape[0],), "int32", lambda b: b.arg_reduce(name, x2))
+        out = run(name, (x2,), (x2.shape[0],), "int32", lambda be, x2: be.arg_reduce(name, x2))
         return reshape(out, moved.shape[:-1])
     f.__name__ = f.__qualname__ = name
     return op(f)
@@ -143,7 +126,7 @@ def cumsum(x, axis=0, exclusive=False, reverse=False):
 
     def backward(dy, y):
         return (cumsum(dy, axis, exclusive, not reverse),)
-    out = run("cumsum", (x2,), x2.shape, x.dtype, lambda b: b.cumsum(x2, exclusive, reverse))
+    out = run("cumsum", (x2,), x2.shape, x.dtype, lambda be, x2: be.cumsum(x2, exclusive, reverse))
     out = move_last_axis(reshape(out, moved.shape), axis)
     if ENGINE.tapes:
         ENGINE.record((x,), out, backward)

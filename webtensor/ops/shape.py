@@ -1,20 +1,22 @@
-"""Movement ops. Reshape and clone share the buffer; transpose, slice, reverse, broadcast_to and
-indexing are one `strided` kernel each (a view with strides and an offset, then a copy);
-tile and stack are compositions."""
+"""Movement ops. Reshape shares the buffer; transpose, slice, reverse and broadcast_to are one
+`strided` kernel each (a view with strides and an offset, then a copy); tile and stack are
+compositions."""
 import builtins
 
 import numpy as np
 
 from ..backends.base import contiguous_strides
+from ..dtypes import upcast
 from ..engine import ENGINE
 from ..tensor import Tensor
 from .core import as_tensor, norm_axes, norm_axis, op, run, shape_size, view
+from .elementwise import cast, clone
 
 
 def _strided(name, x, shape, strides, offset, backward):
     shape = tuple(int(d) for d in shape)
-    return run(name, (x,), shape, x.dtype,
-               lambda b: b.strided(x, shape, tuple(strides), int(offset)), backward)
+    strides, offset = tuple(strides), int(offset)
+    return run(name, (x,), shape, x.dtype, lambda be, x: be.strided(x, shape, strides, offset), backward)
 
 
 @op
@@ -35,15 +37,6 @@ def reshape(x, shape):
     out = view(x, shape)
     if ENGINE.tapes:
         ENGINE.record((x,), out, lambda dy, y: (reshape(dy, x.shape),))
-    return out
-
-
-@op
-def clone(x):
-    x = as_tensor(x, "x", "clone")
-    out = view(x, x.shape)
-    if ENGINE.tapes:
-        ENGINE.record((x,), out, lambda dy, y: (dy,))
     return out
 
 
@@ -97,7 +90,6 @@ def move_last_axis(x, axis):
 
 @op
 def broadcast_to(x, shape):
-    from .elementwise import _unbroadcast
     x = as_tensor(x, "x", "broadcast_to")
     shape = tuple(int(d) for d in shape)
     lead = len(shape) - x.rank
@@ -107,7 +99,7 @@ def broadcast_to(x, shape):
         return clone(x)
     src = contiguous_strides(x.shape)
     strides = [0] * lead + [0 if d == 1 else s for d, s in zip(x.shape, src)]
-    return _strided("broadcast_to", x, shape, strides, 0, lambda dy, y: (_unbroadcast(dy, x.shape),))
+    return _strided("broadcast_to", x, shape, strides, 0, lambda dy, y: (dy,))  # the backward pass sums dy back
 
 
 def _check_begin_size(x, begin, size):
@@ -173,7 +165,7 @@ def pad(x, paddings, constant_value=0):
         raise ValueError(f"pad: paddings must be {x.rank} pairs of non-negative ints for shape "
                          f"{x.shape}, got {paddings}")
     shape = tuple(d + a + b for d, (a, b) in zip(x.shape, paddings))
-    return run("pad", (x,), shape, x.dtype, lambda b: b.pad(x, paddings, constant_value),
+    return run("pad", (x,), shape, x.dtype, lambda be, x: be.pad(x, paddings, constant_value),
                lambda dy, y: (slice(dy, [p[0] for p in paddings], list(x.shape)),))
 
 
@@ -191,8 +183,6 @@ def reverse(x, axis=None):
 def concat(tensors, axis=0):
     if isinstance(tensors, Tensor) or not tensors:
         raise ValueError("concat: argument 'tensors' must be a non-empty list of tensors")
-    from .elementwise import cast
-    from ..dtypes import upcast
     xs = [as_tensor(t, f"tensors[{i}]", "concat") for i, t in enumerate(tensors)]
     rank = xs[0].rank
     axis = norm_axis(axis, rank, "concat")
@@ -217,7 +207,7 @@ def concat(tensors, axis=0):
             grads.append(slice(dy, begin, list(x.shape)))
             start += x.shape[axis]
         return tuple(grads)
-    out = run("concat", tuple(flat), out_shape, dtype, lambda b: b.concat(flat, out_shape))
+    out = run("concat", tuple(flat), out_shape, dtype, lambda be, *parts: be.concat(list(parts), out_shape))
     out = reshape(out, shape)
     if ENGINE.tapes:  # recorded against the original inputs, so each gets its own slice
         ENGINE.record(tuple(xs), out, backward)
@@ -284,79 +274,3 @@ def tile(x, reps):
     interleaved = [v for d in x.shape for v in (1, d)]
     wide = [v for r, d in zip(reps, x.shape) for v in (r, d)]
     return reshape(broadcast_to(reshape(x, interleaved), wide), [r * d for r, d in zip(reps, x.shape)])
-
-
-@op
-def gather(x, indices, axis=0, batch_dims=0):
-    """x's slices along `axis` at `indices` (int32). Indices out of range give zeros."""
-    from .elementwise import cast
-    x = as_tensor(x, "x", "gather")
-    indices = as_tensor(indices, "indices", "gather", "int32")
-    if indices.dtype != "int32":
-        raise TypeError(f"gather: argument 'indices' must be int32, got {indices.dtype}")
-    if batch_dims:
-        raise ValueError("gather: batch_dims other than 0 is not supported")
-    axis = norm_axis(axis, x.rank, "gather")
-    outer, n = shape_size(x.shape[:axis]), x.shape[axis]
-    inner = shape_size(x.shape[axis + 1:])
-    x3 = reshape(x, [outer, n, inner])
-    idx = flatten(indices)
-    out_shape = (outer, idx.size, inner)
-    out = run("gather", (x3, idx), out_shape, x.dtype, lambda b: b.gather(x3, idx, out_shape))
-    out = reshape(out, x.shape[:axis] + indices.shape + x.shape[axis + 1:])
-    if ENGINE.tapes and x.dtype == "float32":
-        def backward(dy, y):  # scatter-add as a matmul with the one-hot of the indices
-            from .creation import one_hot
-            from .linalg import matmul
-            hot = cast(one_hot(idx, n), "float32")                                    # [k, n]
-            dx = matmul(hot, reshape(dy, [outer, idx.size, inner]), transpose_a=True)  # [outer, n, inner]
-            return reshape(dx, x.shape), None
-        ENGINE.record((x, idx), out, backward)
-    return out
-
-
-# ---- indexing: t[...] ----
-def getitem(x, key):
-    x._check_alive("getitem")
-    if isinstance(key, (Tensor, list, np.ndarray)):
-        return gather(x, key, 0)
-    key = key if isinstance(key, tuple) else (key,)
-    if builtins.sum(k is Ellipsis for k in key) > 1:
-        raise IndexError("getitem: an index can only have a single ellipsis ('...')")
-    used = builtins.sum(1 for k in key if k is not None and k is not Ellipsis)
-    if used > x.rank:
-        raise IndexError(f"getitem: too many indices ({used}) for a tensor of shape {x.shape}")
-    if Ellipsis in key:
-        i = key.index(Ellipsis)
-        key = key[:i] + (builtins.slice(None),) * (x.rank - used) + key[i + 1:]
-    else:
-        key = key + (builtins.slice(None),) * (x.rank - used)
-    begin, size, steps, out_shape, axis = [], [], [], [], 0
-    for k in key:
-        if k is None:
-            out_shape.append(1)
-            continue
-        d = x.shape[axis]
-        if isinstance(k, builtins.slice):
-            start, stop, step = k.indices(d)
-            n = len(range(start, stop, step))
-            begin.append(start if n else 0)
-            size.append(n)
-            steps.append(step)
-            out_shape.append(n)
-        elif isinstance(k, (int, np.integer)):
-            if not -d <= k < d:
-                raise IndexError(f"getitem: index {k} is out of bounds for axis {axis} with size {d}")
-            begin.append(int(k) % d)
-            size.append(1)
-            steps.append(1)
-        else:
-            raise TypeError(f"getitem: unsupported index {k!r}; use ints, slices, None, ... or an "
-                            "int tensor/list for gather")
-        axis += 1
-    return _index(x, begin, size, steps, out_shape)
-
-
-@op
-def _index(x, begin, size, steps, out_shape):
-    return reshape(_strided_slice(x, begin, size, steps), out_shape)

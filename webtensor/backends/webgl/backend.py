@@ -7,11 +7,10 @@ values run on the host. int32 and bool values are stored as float32 (exact up to
 import numpy as np
 
 from ...dtypes import DTYPES
-from ..base import Backend, contiguous_strides
 from .. import cpu
+from ..base import Backend, Buffer, contiguous_strides, shape_size
 from ..cpu import CPUBackend
 from . import codegen, fusion
-from .context import GLContext
 
 REDUCE_CHUNK = 1024  # longer rows reduce in two passes, so that many fragments share the work
 CPU_FORWARD_SIZE = 128  # tiny ops whose inputs are still on the host run there (as tfjs does):
@@ -28,53 +27,28 @@ class GPUArray:
         self.size, self.texture, self.host, self.expr, self.refs = size, texture, host, expr, 1
 
 
-def _merge_dims(shape, strides_list):
-    """Drop size-1 dims and merge neighbours that are contiguous for every input: less index
-    math per element and fewer distinct programs."""
-    dims = [(d, [s[i] for s in strides_list]) for i, d in enumerate(shape) if d != 1]
-    merged = []
-    for d, st in dims:
-        if merged:
-            pd, pst = merged[-1]
-            if all(ps == s * d for ps, s in zip(pst, st)):
-                merged[-1] = (pd * d, st)
-                continue
-        merged.append((d, st))
-    if not merged:
-        merged = [(1, [0] * len(strides_list))]
-    return [d for d, _ in merged], [[st[k] for _, st in merged] for k in range(len(strides_list))]
-
-
-def _host_ref(a):
-    """A kernel argument with tensors' host values in their own dtype (stored as float32)."""
+def _host_buffer(a):
+    """A kernel argument with buffers' host values in their own dtype (stored as float32)."""
     if isinstance(a, list):
-        return [_host_ref(x) for x in a]
-    data = getattr(a, "_data", None)
-    if data is None:
+        return [_host_buffer(x) for x in a]
+    if not isinstance(a, Buffer):
         return a
-    h = data.handle
-    return _Ref(a.shape, h.host[:h.size].astype(DTYPES[a.dtype], copy=False), a.dtype)
+    h = a.handle
+    return Buffer(h.host[:h.size].astype(DTYPES[a.dtype], copy=False), a.shape, a.dtype)
 
 
 def _shape_uniforms(shape):
     return [("u_shape", list(shape)), ("u_shape_inv", [1.0 / d if d else 0.0 for d in shape])]
 
 
-def _values(t):
-    """A tensor's host values as an ndarray of its shape and dtype."""
-    host = t._data.handle.host
-    return (host if t.dtype == "float32" else host.astype(DTYPES[t.dtype])).reshape(t.shape)
+def _values(x):
+    """A buffer's host values as an ndarray of its shape and dtype."""
+    host = x.handle.host
+    return (host if x.dtype == "float32" else host.astype(DTYPES[x.dtype])).reshape(x.shape)
 
 
 def _on_host(values):
     return GPUArray(values.size, host=np.asarray(values, np.float32).reshape(-1))
-
-
-def _size(shape):
-    n = 1
-    for d in shape:
-        n *= d
-    return n
 
 
 def _broadcast_strides(in_shape, out_shape):
@@ -86,17 +60,20 @@ def _broadcast_strides(in_shape, out_shape):
 class WebGLBackend(Backend):
     name = "webgl"
 
-    def __init__(self):
-        self.ctx = GLContext()
+    def __init__(self, ctx=None):
+        if ctx is None:
+            from .context import GLContext  # the one module that needs a browser (js)
+            ctx = GLContext()
+        self.ctx = ctx
         self.cpu = CPUBackend()
         self.forward_size = CPU_FORWARD_SIZE  # 0 makes every op run on the GPU (the tests do)
 
     def _on_host(self, size, xs):
-        return size <= self.forward_size and all(x._data.handle.host is not None for x in xs)
+        return size <= self.forward_size and all(x.handle.host is not None for x in xs)
 
     def _forward(self, kernel, *args):
         """Run a kernel on the CPU backend over host values; the result stays on the host."""
-        return _on_host(getattr(self.cpu, kernel)(*[_host_ref(a) for a in args]))
+        return _on_host(getattr(self.cpu, kernel)(*[_host_buffer(a) for a in args]))
 
     # ---- buffers ----
     def write(self, values, dtype):
@@ -195,7 +172,7 @@ class WebGLBackend(Backend):
         out_shape = tuple(out_shape)
         inputs = []
         for x in xs:
-            a = x._data.handle
+            a = x.handle
             if strided is None and a.size == 1 and a.host is not None:
                 inputs.append(("uniform", float(a.host[0])))
             elif strided is None and tuple(x.shape) == out_shape:
@@ -211,47 +188,47 @@ class WebGLBackend(Backend):
             node = fusion.Node(expr, ints, out_shape, inputs)
         for b in node.buffers():
             b.refs += 1
-        return GPUArray(_size(out_shape), expr=node)
+        return GPUArray(shape_size(out_shape), expr=node)
 
     def _materialize(self, a, op):
         """Draw a lazy buffer's fused expression into its own texture."""
         prog = fusion.Program(a.expr)
-        uniforms = [(name + "_value", value) for name, value in prog.uniforms]
+        uniforms = [(codegen.uniform_name(u) + "_value", v) for u, v in enumerate(prog.uniforms)]
+        names = [codegen.texture_name(k) for k in range(len(prog.inputs))]
+        views = [(names[k], view) for k, (mode, _, view) in enumerate(prog.inputs) if mode == "strided"]
         rank = 1
-        if prog.strided:
-            shape, merged = _merge_dims(list(a.expr.shape), [st for _, st, _ in prog.strided])
+        if views:
+            shape, merged = fusion.merge_dims(list(a.expr.shape), [strides for _, (strides, _) in views])
             rank = len(shape)
             uniforms += _shape_uniforms(shape)
-            for (name, _, offset), st in zip(prog.strided, merged):
-                uniforms.append((name + "_strides", st))
-                uniforms.append((name + "_offset", offset))
-        key = ("fused", tuple(prog.key), tuple(m for _, m, _ in prog.textures), rank)
-        out = self._run(key, lambda: prog.source(rank), [n for n, _, _ in prog.textures],
-                        [b for _, _, b in prog.textures], a.size, uniforms, op)
+            for (name, (_, offset)), strides in zip(views, merged):
+                uniforms += [(name + "_strides", strides), (name + "_offset", offset)]
+        out = self._run(("fused", prog.key, rank), lambda: codegen.fused(prog.steps, rank), names,
+                        [b for _, b, _ in prog.inputs], a.size, uniforms, op)
         a.texture, out.texture = out.texture, None
         self._drop_expr(a)
 
     # ---- kernels ----
     def fill(self, shape, value, dtype):
-        size = _size(shape)
+        size = shape_size(shape)
         if size <= 4:  # tiny constants stay on the host, where they serve as uniforms
             return GPUArray(size, host=np.full(size, value, np.float32))
         return GPUArray(size, expr=fusion.Node("copy", False, tuple(shape), [("uniform", float(value))]))
 
     # unary and binary: the most frequent tiny ops, so their host path calls NumPy directly
     def unary(self, op, x):
-        if x.size <= self.forward_size and x._data.handle.host is not None:
+        if x.size <= self.forward_size and x.handle.host is not None:
             return _on_host(cpu.unary_values(op, _values(x)))
         return self._elementwise(op, [x], x.shape, ints=x.dtype != "float32")
 
     def binary(self, op, a, b, out_shape):
-        if (_size(out_shape) <= self.forward_size and a._data.handle.host is not None
-                and b._data.handle.host is not None):
+        if (shape_size(out_shape) <= self.forward_size and a.handle.host is not None
+                and b.handle.host is not None):
             return _on_host(cpu.binary_values(op, _values(a), _values(b)))
         return self._elementwise(op, [a, b], out_shape, ints=a.dtype != "float32")
 
     def where(self, cond, a, b, out_shape):
-        if self._on_host(_size(out_shape), (cond, a, b)):
+        if self._on_host(shape_size(out_shape), (cond, a, b)):
             return self._forward("where", cond, a, b, out_shape)
         return self._elementwise("where", [cond, a, b], out_shape)
 
@@ -264,7 +241,7 @@ class WebGLBackend(Backend):
         return self._elementwise(expr, [x], x.shape)
 
     def strided(self, x, shape, strides, offset):
-        if self._on_host(_size(shape), (x,)):
+        if self._on_host(shape_size(shape), (x,)):
             return self._forward("strided", x, shape, strides, offset)
         return self._elementwise("copy", [x], shape, strided=(list(strides), offset))
 
@@ -272,7 +249,7 @@ class WebGLBackend(Backend):
         rows, inner = x.shape
         if self._on_host(rows * inner, (x,)):
             return self._forward("reduce", op, x)
-        a = x._data.handle
+        a = x.handle
         if rows == 0:
             return GPUArray(0, host=np.zeros(0, np.float32))
         chunk = inner if inner <= REDUCE_CHUNK or rows >= 64 else REDUCE_CHUNK
@@ -284,7 +261,7 @@ class WebGLBackend(Backend):
         if chunks == 1:
             return out
         try:
-            return self.reduce(op, _Ref((rows, chunks), out))
+            return self.reduce(op, Buffer(out, (rows, chunks), x.dtype))
         finally:
             self.dispose(out)
 
@@ -294,14 +271,14 @@ class WebGLBackend(Backend):
             return self._forward("arg_reduce", op, x)
         cmp = ">" if op == "argmax" else "<"
         return self._run(("arg", op), lambda: codegen.simple("arg_reduce", [("X", "texel")], CMP=cmp),
-                         ["X"], [x._data.handle], rows, [("u_inner", inner)], op)
+                         ["X"], [x.handle], rows, [("u_inner", inner)], op)
 
     def cumsum(self, x, exclusive, reverse):
         rows, inner = x.shape
         if self._on_host(rows * inner, (x,)):
             return self._forward("cumsum", x, exclusive, reverse)
         return self._run(("cumsum",), lambda: codegen.simple("cumsum", [("X", "texel")]), ["X"],
-                         [x._data.handle], rows * inner,
+                         [x.handle], rows * inner,
                          [("u_inner", inner), ("u_exclusive", int(exclusive)), ("u_reverse", int(reverse))], "cumsum")
 
     def matmul(self, a, b, transpose_a, transpose_b):
@@ -319,21 +296,21 @@ class WebGLBackend(Backend):
         temps = []
         try:
             if transpose_a:
-                a = _Ref((ba, m, k), self.strided(a, (ba, m, k), (a.shape[1] * a.shape[2], 1, m), 0))
+                a = Buffer(self.strided(a, (ba, m, k), (a.shape[1] * a.shape[2], 1, m), 0), (ba, m, k), a.dtype)
                 temps.append(a.handle)
             m4, k4, n4 = (-(-d // 4) * 4 for d in (m, k, n))
             if (m4, k4) != (m, k):
-                a = _Ref((ba, m4, k4), self.pad(a, [(0, 0), (0, m4 - m), (0, k4 - k)], 0.0))
+                a = Buffer(self.pad(a, [(0, 0), (0, m4 - m), (0, k4 - k)], 0.0), (ba, m4, k4), a.dtype)
                 temps.append(a.handle)
             if (k4, n4) != (k, n):
                 pads = [(0, 0), (0, n4 - n), (0, k4 - k)] if transpose_b else [(0, 0), (0, k4 - k), (0, n4 - n)]
-                b = _Ref((bb, n4, k4) if transpose_b else (bb, k4, n4), self.pad(b, pads, 0.0))
+                b = Buffer(self.pad(b, pads, 0.0), (bb, n4, k4) if transpose_b else (bb, k4, n4), b.dtype)
                 temps.append(b.handle)
             out = self._matmul_blocked(a, b, m4, n4, k4, ba, bb, int(bool(transpose_b)))
             if (m4, n4) == (m, n):
                 return out
             temps.append(out)
-            return self.strided(_Ref((batch, m4, n4), out), (batch, m, n), (m4 * n4, n4, 1), 0)
+            return self.strided(Buffer(out, (batch, m4, n4), "float32"), (batch, m, n), (m4 * n4, n4, 1), 0)
         finally:
             for t in temps:
                 self.dispose(t)
@@ -345,7 +322,7 @@ class WebGLBackend(Backend):
                     ("u_a_batch", 0 if ba == 1 else m * k // 4), ("u_b_batch", 0 if bb == 1 else k * n // 4)]
         src = lambda: codegen.simple("matmul_block", [("A", "texel"), ("B", "texel")]).replace(  # noqa: E731
             "#define RANK 1", f"#define RANK 1\n#define NT {nt}")
-        blocks = self._run(("matmul_block", nt), src, ["A", "B"], [a._data.handle, b._data.handle],
+        blocks = self._run(("matmul_block", nt), src, ["A", "B"], [a.handle, b.handle],
                            size // 4, uniforms, "matmul", targets=4)
         names = ["X0", "X1", "X2", "X3"]
         try:
@@ -357,14 +334,14 @@ class WebGLBackend(Backend):
 
     def pad(self, x, paddings, value):
         out_shape = [d + p + q for d, (p, q) in zip(x.shape, paddings)]
-        if self._on_host(_size(out_shape), (x,)):
+        if self._on_host(shape_size(out_shape), (x,)):
             return self._forward("pad", x, paddings, value)
         rank = max(len(out_shape), 1)
-        size = int(np.prod(out_shape))
+        size = shape_size(out_shape)
         uniforms = _shape_uniforms(out_shape or [1]) + [("u_before", [p for p, _ in paddings] or [0]),
                     ("u_in_shape", list(x.shape) or [1]), ("u_scalar", float(value))]
         return self._run(("pad", rank), lambda: codegen.pad(rank), ["X"],
-                         [x._data.handle], size, uniforms, "pad")
+                         [x.handle], size, uniforms, "pad")
 
     def concat(self, xs, out_shape):
         rows = xs[0].shape[0]
@@ -374,37 +351,25 @@ class WebGLBackend(Backend):
         if not parts:
             return GPUArray(0, host=np.zeros(0, np.float32))
         if len(parts) > 8:  # a program takes up to 8 inputs: join the first 8, then the rest
-            head = self.concat(parts[:8], None)
+            head = Buffer(self.concat(parts[:8], None), (rows, sum(p.shape[1] for p in parts[:8])), parts[0].dtype)
             try:
-                return self.concat([_Ref((rows, sum(p.shape[1] for p in parts[:8])), head)] + parts[8:], None)
+                return self.concat([head] + parts[8:], None)
             finally:
-                self.dispose(head)
+                self.dispose(head.handle)
         ends, acc = [], 0
         for p in parts:
             acc += p.shape[1]
             ends.append(acc)
         names = [f"X{k}" for k in range(len(parts))]
         return self._run(("concat", len(parts)), lambda: codegen.concat(len(parts)), names,
-                         [p._data.handle for p in parts], rows * acc,
+                         [p.handle for p in parts], rows * acc,
                          [("u_total", acc), ("u_ends", ends)], "concat")
 
     def gather(self, x, indices, out_shape):
-        if self._on_host(_size(out_shape), (x, indices)):
+        if self._on_host(shape_size(out_shape), (x, indices)):
             return self._forward("gather", x, indices, out_shape)
         outer, n, inner = x.shape
         k = out_shape[1]
         return self._run(("gather",), lambda: codegen.simple("gather", [("X", "texel"), ("I", "texel")]),
-                         ["X", "I"], [x._data.handle, indices._data.handle], outer * k * inner,
+                         ["X", "I"], [x.handle, indices.handle], outer * k * inner,
                          [("u_n", n), ("u_k", k), ("u_inner", inner)], "gather")
-
-
-class _Ref:
-    """Just enough of a Tensor to feed a kernel an intermediate made inside another kernel."""
-    __slots__ = ("shape", "dtype", "_data", "handle")
-
-    def __init__(self, shape, handle, dtype="float32"):
-        self.shape, self.dtype, self._data, self.handle = shape, dtype, self, handle
-
-    @property
-    def size(self):
-        return _size(self.shape)

@@ -1,56 +1,21 @@
-"""GLSL source for every kernel, from the templates in shaders/ and the op tables below.
-Only these tables and integers ever reach GLSL: no user string does."""
+"""GLSL source for every kernel, from the templates in shaders/, optable's rows and the tables
+below. Only these tables and integers ever reach GLSL: no user string does. Pure Python: it
+imports in CPython, where tests/test_webgl_codegen.py checks what it generates."""
 from functools import lru_cache
 from pathlib import Path
 from string import Template
 
-# Elementwise ops as vec4 expressions of the loaded inputs a, b, c. $INTS is true for int32.
-UNARY = {
-    "neg": "-a", "abs": "abs(a)", "square": "a * a", "sqrt": "sqrt(a)", "rsqrt": "inversesqrt(a)",
-    "exp": "exp(a)", "log": "log(a)", "log1p": "log1p_(a)", "expm1": "expm1_(a)",
-    "sin": "sin(a)", "cos": "cos(a)", "tan": "tan(a)", "asin": "asin(a)", "acos": "acos(a)",
-    "atan": "atan(a)", "sinh": "sinh(a)", "cosh": "cosh(a)", "tanh": "tanh(clamp(a, -15.0, 15.0))",
-    "asinh": "asinh(a)", "acosh": "acosh(a)", "atanh": "atanh(a)",
-    "sigmoid": "sigmoid_(a)", "softplus": "softplus_(a)", "sign": "sign(a)", "floor": "floor(a)",
-    "ceil": "ceil(a)", "round": "roundEven(a)", "reciprocal": "1.0 / a", "erf": "erf_(a)",
-    "relu": "max(a, 0.0)", "relu6": "clamp(a, 0.0, 6.0)",
-    "elu": "choose(gt(a, vec4(0.0)), a, expm1_(min(a, 0.0)))",
-    "selu": "1.0507009873554805 * choose(gt(a, vec4(0.0)), a, 1.6732632423543772 * expm1_(min(a, 0.0)))",
-    "is_nan": "isnan_(a)", "is_inf": "isinf_(a)", "is_finite": "(1.0 - isnan_(a)) * (1.0 - isinf_(a))",
-    "logical_not": "1.0 - a",
-}
-BINARY = {
-    "add": "a + b", "sub": "a - b", "mul": "a * b", "div": "a / b",
-    "floor_div": "floordiv_(a, b, $INTS)", "mod": "mod_(a, b, $INTS)", "pow": "pow_(a, b, $INTS)",
-    "maximum": "max(a, b)", "minimum": "min(a, b)", "squared_difference": "(a - b) * (a - b)",
-    "atan2": "atan(a, b)", "prelu": "choose(gt(a, vec4(0.0)), a, a * b)",
-    "equal": "eq(a, b)", "not_equal": "ne(a, b)", "less": "lt(a, b)", "less_equal": "le(a, b)",
-    "greater": "gt(a, b)", "greater_equal": "ge(a, b)",
-    "logical_and": "a * b", "logical_or": "max(a, b)", "logical_xor": "abs(a - b)",
-}
-# GPUs may turn NaN into a number inside exp, max, pow...: NumPy and tfjs keep it NaN
-NAN_SAFE = {"is_nan", "is_inf", "is_finite", "logical_not", "equal", "not_equal", "less", "less_equal",
-            "greater", "greater_equal", "logical_and", "logical_or", "logical_xor", "neg", "abs",
-            "square", "add", "sub", "mul", "div", "squared_difference", "pow"}
-UNARY = {k: v if k in NAN_SAFE else f"choose(isnan_(a), a, {v})" for k, v in UNARY.items()}
-BINARY = {k: v if k in NAN_SAFE else f"choose(isnan_(a) + isnan_(b), a + b, {v})" for k, v in BINARY.items()}
-OTHER = {
-    "copy": "a", "where": "choose(a, b, c)",
-    "cast_int32": "trunc(a)", "cast_bool": "ne(a, vec4(0.0))",
-}
-EXPRESSIONS = {**UNARY, **BINARY, **OTHER}
+from ... import optable
 
-# Reductions: start value, scalar step, vec4 step and how a vec4 accumulator folds to a float.
-REDUCE = {
-    "sum": ("0.0", "acc + x", "acc4 + x", "dot(acc4, vec4(1.0))"),
-    "prod": ("1.0", "acc * x", "acc4 * x", "acc4.x * acc4.y * acc4.z * acc4.w"),
-    "max": ("uintBitsToFloat(0xff800000u)", "max(acc, x)", "max(acc4, x)", "max(max(acc4.x, acc4.y), max(acc4.z, acc4.w))"),
-    "min": ("uintBitsToFloat(0x7f800000u)", "min(acc, x)", "min(acc4, x)", "min(min(acc4.x, acc4.y), min(acc4.z, acc4.w))"),
-    "any": ("0.0", "max(acc, x)", "max(acc4, x)", "max(max(acc4.x, acc4.y), max(acc4.z, acc4.w))"),
-    "all": ("1.0", "min(acc, x)", "min(acc4, x)", "min(min(acc4.x, acc4.y), min(acc4.z, acc4.w))"),
+# Elementwise ops as vec4 expressions of the loaded operands a, b, c: optable's rows, with an
+# explicit NaN check where the expression alone would not keep NaN; then the kernels of their own.
+_UNARY_NAN = "choose(isnan_(a), a, {})"
+_BINARY_NAN = "choose(isnan_(a) + isnan_(b), a + b, {})"
+EXPRESSIONS = {
+    **{name: row.glsl if row.nan_safe else (_UNARY_NAN if row.arity == 1 else _BINARY_NAN).format(row.glsl)
+       for name, row in {**optable.UNARY, **optable.BINARY}.items()},
+    "copy": "a", "where": "choose(a, b, c)", "cast_int32": "trunc(a)", "cast_bool": "ne(a, vec4(0.0))",
 }
-# NaN propagates through max/min reductions as in NumPy: an explicit check is cheaper than none
-REDUCE_NAN = {"max", "min"}
 
 VERTEX = """#version 300 es
 // One triangle that covers the viewport; no vertex buffers needed.
@@ -62,8 +27,8 @@ void main() {
 
 
 def shader_dir():
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent.parent / "shaders", here.parents[3] / "shaders"):
+    here = Path(__file__).resolve()
+    for candidate in (here.parents[2] / "shaders", here.parents[3] / "shaders"):  # wheel, source tree
         if (candidate / "header.glsl").exists():
             return candidate
     raise FileNotFoundError("webgl: shader templates not found (expected webtensor/shaders)")
@@ -110,17 +75,37 @@ def expression(expr, ints):
     return Template(EXPRESSIONS[expr]).substitute(INTS="true" if ints else "false")
 
 
-def fused(lines, result, inputs, uniforms, rank):
-    """A fused elementwise program: `lines` compute vec4 variables from the inputs (textures
-    read as texels or through strides, uniform scalars); `result` is the last of them."""
-    decls = [(name, mode) for name, mode in inputs] + [(name, "uniform") for name in uniforms]
-    body = "\n".join(lines) + f"\n  result = {result};"
+def fused(steps, rank):
+    """A fused elementwise program from fusion.Program's steps: step n computes the vec4 v<n>
+    from textures L<k> (read as texels or through strides) and uniform scalars U<u>."""
+    lines, decls = [], []
+    for n, step in enumerate(steps):
+        kind = step[0]
+        if kind in ("texel", "strided"):
+            decls.append((texture_name(step[1]), kind))
+            lines.append(f"  vec4 v{n} = {texture_name(step[1])}_{'at4(t)' if kind == 'texel' else 'get4(i)'};")
+        elif kind == "uniform":
+            decls.append((uniform_name(step[1]), "uniform"))
+            lines.append(f"  vec4 v{n} = vec4({uniform_name(step[1])}_value);")
+        else:
+            expr, ints, args = step
+            local = " ".join(f"vec4 {name} = v{arg};" for name, arg in zip("abc", args))
+            lines.append(f"  vec4 v{n}; {{ {local} v{n} = {expression(expr, ints)}; }}")
+    body = "\n".join(lines) + f"\n  result = v{len(steps) - 1};"
     return header(decls, rank) + template("elementwise").substitute(BODY=body)
 
 
+def texture_name(k):
+    return f"L{k}"
+
+
+def uniform_name(u):
+    return f"U{u}"
+
+
 def reduce(op):
-    init, step, step4, finish4 = REDUCE[op]
-    if op in REDUCE_NAN:
+    init, step, step4, finish4 = optable.REDUCE[op].glsl
+    if optable.REDUCE[op].nan_check:
         step = f"(isnan(x) || isnan(acc)) ? x + acc : {step}"
         step4 = f"choose(isnan_(x) + isnan_(acc4), x + acc4, {step4})"
     src = template("reduce").substitute(INIT=init, COMBINE=step, COMBINE4=step4, FINISH4=finish4)

@@ -4,10 +4,9 @@ when something needs its values (another kernel, a read), so `(a - b) ** 2 * w` 
 pass, not three, and its intermediates never get textures.
 
 A Node's inputs are ("uniform", value), ("texel", buffer) or ("strided", buffer, strides,
-offset). A texel input whose buffer is itself lazy, of the same shape, is inlined.
+offset). A texel input whose buffer is itself lazy, of the same shape, is inlined. Fusion
+knows no shading language: a Program is a list of steps, which codegen renders as GLSL.
 """
-from . import codegen
-
 MAX_NODES = 24   # ops in one fused program: beyond this, an input is drawn first
 MAX_TEXTURES = 8  # texture inputs of one program
 
@@ -36,50 +35,57 @@ def inlinable(inp, shape):
 
 
 class Program:
-    """The flattened form of a fused tree: GLSL, its structural key, and what to bind."""
+    """A fused tree flattened into steps. The steps are the program's structure and its cache
+    key (no ids, no shapes, no GLSL); codegen.fused renders them. Each step is one of
+      ("texel", k)      texture input k, read as the output's texel
+      ("strided", k)    texture input k, read through its strides (view k)
+      ("uniform", u)    scalar u, a uniform
+      (expr, ints, args)  an elementwise expression over the earlier steps numbered in args
+    and the last step is the result. An input read twice the same way is loaded once."""
 
     def __init__(self, root):
-        self.lines, self.key = [], []
-        self.textures, self.strided, self.uniforms = [], [], []
-        self.loaded = {}  # how an input is read -> its variable, so a shared input loads once
-        self.result = self.emit(root)
+        self.steps = []
+        self.inputs = []    # (mode, buffer, view) per texture input k; view = (strides, offset)
+        self.uniforms = []  # value of scalar u
+        self._loaded = {}
+        self._emit(root)
+        self.key = tuple(self.steps)
 
-    def var(self):
-        return f"v{len(self.lines)}"
-
-    def emit(self, node):
+    def _emit(self, node):
         args = []
         for inp in node.inputs:
             kind = inp[0]
             if kind == "uniform":
-                name = f"U{len(self.uniforms)}"
-                self.uniforms.append((name, inp[1]))
-                args.append(self.line(f"vec4({name}_value)", ("U",)))
+                args.append(self._step(("uniform", len(self.uniforms))))
+                self.uniforms.append(inp[1])
             elif inlinable(inp, node.shape):
-                args.append(self.emit(inp[1].expr))
+                args.append(self._emit(inp[1].expr))
             else:
-                key = (id(inp[1]), kind, tuple(inp[2]) if kind == "strided" else None, inp[3] if kind == "strided" else 0)
-                if key not in self.loaded:
-                    name = f"L{len(self.textures)}"
-                    self.textures.append((name, kind, inp[1]))
-                    if kind == "texel":
-                        self.loaded[key] = self.line(f"{name}_at4(t)", ("T",))
-                    else:
-                        self.strided.append((name, inp[2], inp[3]))
-                        self.loaded[key] = self.line(f"{name}_get4(i)", ("S",))
-                args.append(self.loaded[key])
-        v = self.var()
-        local = " ".join(f"vec4 {name} = {a};" for name, a in zip("abc", args))
-        self.lines.append(f"  vec4 {v}; {{ {local} {v} = {codegen.expression(node.expr, node.ints)}; }}")
-        self.key.append((node.expr, node.ints, tuple(args)))
-        return v
+                view = (tuple(inp[2]), inp[3]) if kind == "strided" else None
+                loaded = (id(inp[1]), kind, view)
+                if loaded not in self._loaded:
+                    self._loaded[loaded] = self._step((kind, len(self.inputs)))
+                    self.inputs.append((kind, inp[1], view))
+                args.append(self._loaded[loaded])
+        return self._step((node.expr, node.ints, tuple(args)))
 
-    def line(self, value, token):
-        v = self.var()
-        self.lines.append(f"  vec4 {v} = {value};")
-        self.key.append(token)
-        return v
+    def _step(self, step):
+        self.steps.append(step)
+        return len(self.steps) - 1
 
-    def source(self, rank):
-        return codegen.fused(self.lines, self.result, [(n, m) for n, m, _ in self.textures],
-                             [n for n, _ in self.uniforms], rank)
+
+def merge_dims(shape, strides_list):
+    """Drop size-1 dims and merge neighbours that are contiguous for every input: less index
+    math per element and fewer distinct programs."""
+    dims = [(d, [s[i] for s in strides_list]) for i, d in enumerate(shape) if d != 1]
+    merged = []
+    for d, st in dims:
+        if merged:
+            pd, pst = merged[-1]
+            if all(ps == s * d for ps, s in zip(pst, st)):
+                merged[-1] = (pd * d, st)
+                continue
+        merged.append((d, st))
+    if not merged:
+        merged = [(1, [0] * len(strides_list))]
+    return [d for d, _ in merged], [[st[k] for _, st in merged] for k in range(len(strides_list))]

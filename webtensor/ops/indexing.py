@@ -1,0 +1,97 @@
+"""Indexing: gather, one_hot and Python's t[...] (slices and ints are strided views; int lists
+and tensors gather)."""
+import numpy as np
+
+from ..dtypes import check_dtype
+from ..engine import ENGINE
+from ..tensor import Tensor
+from .core import as_tensor, norm_axis, op, run, shape_size
+from .creation import fill, range as arange
+from .elementwise import cast, equal, where
+from .linalg import matmul
+from .shape import _strided_slice, expand_dims, flatten, reshape
+
+
+@op
+def gather(x, indices, axis=0, batch_dims=0):
+    """x's slices along `axis` at `indices` (int32). Indices out of range give zeros."""
+    x = as_tensor(x, "x", "gather")
+    indices = as_tensor(indices, "indices", "gather", "int32")
+    if indices.dtype != "int32":
+        raise TypeError(f"gather: argument 'indices' must be int32, got {indices.dtype}")
+    if batch_dims:
+        raise ValueError("gather: batch_dims other than 0 is not supported")
+    axis = norm_axis(axis, x.rank, "gather")
+    outer, n = shape_size(x.shape[:axis]), x.shape[axis]
+    inner = shape_size(x.shape[axis + 1:])
+    x3 = reshape(x, [outer, n, inner])
+    idx = flatten(indices)
+    out_shape = (outer, idx.size, inner)
+    out = run("gather", (x3, idx), out_shape, x.dtype, lambda be, x, i: be.gather(x, i, out_shape))
+    out = reshape(out, x.shape[:axis] + indices.shape + x.shape[axis + 1:])
+    if ENGINE.tapes and x.dtype == "float32":
+        def backward(dy, y):  # scatter-add as a matmul with the one-hot of the indices
+            hot = cast(one_hot(idx, n), "float32")                                    # [k, n]
+            dx = matmul(hot, reshape(dy, [outer, idx.size, inner]), transpose_a=True)  # [outer, n, inner]
+            return reshape(dx, x.shape), None
+        ENGINE.record((x, idx), out, backward)
+    return out
+
+
+# ---- indexing: t[...] ----
+def getitem(x, key):
+    x._check_alive("getitem")
+    if isinstance(key, (Tensor, list, np.ndarray)):
+        return gather(x, key, 0)
+    key = key if isinstance(key, tuple) else (key,)
+    if sum(k is Ellipsis for k in key) > 1:
+        raise IndexError("getitem: an index can only have a single ellipsis ('...')")
+    used = sum(1 for k in key if k is not None and k is not Ellipsis)
+    if used > x.rank:
+        raise IndexError(f"getitem: too many indices ({used}) for a tensor of shape {x.shape}")
+    if Ellipsis in key:
+        i = key.index(Ellipsis)
+        key = key[:i] + (slice(None),) * (x.rank - used) + key[i + 1:]
+    else:
+        key = key + (slice(None),) * (x.rank - used)
+    begin, size, steps, out_shape, axis = [], [], [], [], 0
+    for k in key:
+        if k is None:
+            out_shape.append(1)
+            continue
+        d = x.shape[axis]
+        if isinstance(k, slice):
+            start, stop, step = k.indices(d)
+            n = len(range(start, stop, step))
+            begin.append(start if n else 0)
+            size.append(n)
+            steps.append(step)
+            out_shape.append(n)
+        elif isinstance(k, (int, np.integer)):
+            if not -d <= k < d:
+                raise IndexError(f"getitem: index {k} is out of bounds for axis {axis} with size {d}")
+            begin.append(int(k) % d)
+            size.append(1)
+            steps.append(1)
+        else:
+            raise TypeError(f"getitem: unsupported index {k!r}; use ints, slices, None, ... or an "
+                            "int tensor/list for gather")
+        axis += 1
+    return _index(x, begin, size, steps, out_shape)
+
+
+@op
+def _index(x, begin, size, steps, out_shape):
+    return reshape(_strided_slice(x, begin, size, steps), out_shape)
+
+
+@op
+def one_hot(indices, depth, on_value=1, off_value=0, dtype="int32"):
+    indices = as_tensor(indices, "indices", "one_hot", "int32")
+    if indices.dtype != "int32":
+        raise TypeError(f"one_hot: argument 'indices' must be int32, got {indices.dtype}")
+    if depth < 1:
+        raise ValueError(f"one_hot: depth must be >= 1, got {depth}")
+    dtype = check_dtype(dtype, "one_hot")
+    hot = equal(expand_dims(indices, -1), arange(int(depth), dtype="int32"))
+    return where(hot, fill((), on_value, dtype), fill((), off_value, dtype))
