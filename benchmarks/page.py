@@ -46,14 +46,14 @@ class Webtensor:
 
     async def prepare(self, w, x):
         wt.set_backend(self.backend)
-        return webtensor_version(wt, w, x)
+        return (*webtensor_version(wt, w, x), w.read)
 
     async def time(self, state, keep_values):
-        run = state[0]
+        run, _, read = state
         wt.set_backend(self.backend)
         t0 = time.perf_counter()
         out = run()
-        values = out.data_sync()
+        values = (await out.data()) if read == "async" else out.data_sync()
         ms = (time.perf_counter() - t0) * 1e3
         out.dispose()
         return ms, (np.array(values) if keep_values else None)
@@ -94,7 +94,7 @@ class TFJS:
         arrays = js.Object.new()
         for k, v in x.items():
             setattr(arrays, k, f32_js(v))
-        return await js.wtBench.prepare(self.backend, w.kind, json.dumps(w.params), arrays)
+        return await js.wtBench.prepare(self.backend, w.kind, json.dumps(w.params), arrays, w.read)
 
     async def time(self, state, keep_values):
         r = await js.wtBench.time(state, keep_values)

@@ -70,19 +70,19 @@
                                  webgl_version: tf.env().getNumber("WEBGL_VERSION"),
                                  webgl_packed: tf.env().getBool("WEBGL_PACK"),
                                  webgl_float32: tf.env().getBool("WEBGL_RENDER_FLOAT32_ENABLED") }),
-    async prepare(backend, kind, params, inputs) {
+    async prepare(backend, kind, params, inputs, read) {
       await use(backend);
-      states.set(++next, { backend, ...KINDS[kind](inputs, JSON.parse(params)) });
+      states.set(++next, { backend, read, ...KINDS[kind](inputs, JSON.parse(params)) });
       return next;
     },
-    // One timed run: the ops and a blocking read of the output (dataSync), so the GPU's
-    // work is finished when the clock stops.
+    // One timed run: the ops and a read of the output (dataSync, or await data() for "async"
+    // workloads), so the GPU's work is finished when the clock stops.
     async time(id, keepValues) {
       const s = states.get(id);
       await use(s.backend);
       const t0 = performance.now();
       const out = s.run();
-      const values = out.dataSync();
+      const values = s.read === "async" ? await out.data() : out.dataSync();
       const ms = performance.now() - t0;
       out.dispose();
       return { ms, values: keepValues ? values : null };

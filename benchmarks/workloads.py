@@ -25,6 +25,7 @@ class Workload:
     checks: int = 1             # runs whose output is checked against the reference
     notes: str = ""
     rtol: float = 1e-3          # of the reference's largest magnitude
+    read: str = "sync"          # how a timed run reads its output: data_sync() or "async", await data()
 
 
 WORKLOADS = [
@@ -46,6 +47,11 @@ WORKLOADS = [
              {"batch": 128, "sizes": [784, 256, 10], "lr": 0.001, "epsilon": 1e-7}, checks=2,
              notes="checked: the losses of the first two steps; adam's epsilon is 1e-7 on every "
                    "side (tfjs webgl's default here is 1e-4: its backend reports float16 precision)"),
+    Workload("matmul 1024, await data()", "matmul", {"n": 1024}, GPU_ONLY, smoke=False, read="async",
+             notes="the output read with await data() / await t.data() instead of a blocking read"),
+    Workload("MLP 784-256-10 adam step, batch 128, await data()", "mlp_step",
+             {"batch": 128, "sizes": [784, 256, 10], "lr": 0.001, "epsilon": 1e-7}, GPU_ONLY, checks=2,
+             read="async", notes="the loss read with await data() / await t.data()"),
     Workload("upload + download 4 MB", "transfer", {"n": 1 << 20}, GPU_ONLY,
              notes="cpu backends keep host arrays: nothing to transfer"),
 ]
