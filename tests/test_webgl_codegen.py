@@ -76,6 +76,7 @@ def test_every_row_has_a_glsl_expression():
 class RecordingContext:
     """The GLContext calls the backend makes, recording each program's source; no GPU."""
     generation, lost, num_textures, texture_bytes = 0, False, 0, 0
+    max_texture_size, max_targets = 64, 8  # small: big matmuls split, as they would past 8192
 
     def __init__(self):
         self.sources = {}
@@ -88,6 +89,11 @@ class RecordingContext:
 
     def texture(self, size):
         return self.Texture(size)
+
+    def texture_wh(self, w, h):
+        t = self.Texture(4 * w * h)
+        t.w, t.h = w, h
+        return t
 
     def program(self, key, make_source, samplers, op):
         if key not in self.sources:
@@ -104,7 +110,7 @@ class RecordingContext:
     def use(self, prog): pass
     def set_uniform(self, prog, name, value): pass
     def draw(self, prog, out, inputs): pass
-    def draw4(self, prog, outs, inputs): pass
+    def draw_targets(self, prog, outs, inputs): pass
 
 
 def exercise_every_kernel():
@@ -147,7 +153,7 @@ def collect_sources():
 
 def test_recorded_kernels_cover_every_template():
     kinds = {key[0] for key in collect_sources()}
-    assert {"fused", "reduce", "arg", "cumsum", "matmul_block", "interleave", "pad", "concat", "gather"} <= kinds
+    assert {"fused", "reduce", "arg", "cumsum", "matrix", "matmul", "unblock", "pad", "concat", "gather"} <= kinds
 
 
 def glslang():

@@ -56,6 +56,29 @@ assert m.num_bytes_in_gpu > 0 and m.num_textures > 0
 """)
 
 
+def test_matmul_splits_problems_too_big_for_one_texture(pyodide):
+    run(pyodide, """
+rng = np.random.default_rng(0)
+gl_backend.matrix_limit = 16  # texture side limit for matmul's operands: every split runs
+cases = [((1, 9, 70), (1, 70, 5), False, False),    # K split (and odd sizes)
+         ((1, 6, 8), (1, 8, 77), False, False),     # N split
+         ((5, 7, 8), (5, 8, 6), False, False),      # batch split
+         ((1, 40, 3), (1, 3, 4), False, False),     # M split
+         ((3, 30, 9), (1, 9, 4), False, False),     # A's batches as rows, then an M split
+         ((1, 12, 9), (4, 12, 10), True, False),    # broadcast A, transposed
+         ((2, 20, 11), (2, 6, 11), False, True)]    # transposed B
+try:
+    for sa, sb, ta, tb in cases:
+        a, b = rng.normal(size=sa).astype(np.float32), rng.normal(size=sb).astype(np.float32)
+        got = wt.matmul(wt.tensor(a), wt.tensor(b), ta, tb).numpy()
+        want = np.matmul(a.transpose(0, 2, 1) if ta else a, b.transpose(0, 2, 1) if tb else b)
+        assert got.shape == want.shape, (sa, sb, got.shape, want.shape)
+        assert np.allclose(got, want, atol=1e-4), (sa, sb, ta, tb, np.abs(got - want).max())
+finally:
+    gl_backend.matrix_limit = None
+""")
+
+
 def test_tensors_larger_than_a_texture_row(pyodide):
     run(pyodide, """
 a = np.arange(210000, dtype=np.float32).reshape(70000, 3)

@@ -4,6 +4,7 @@ import numpy as np
 
 from .. import optable
 from ..dtypes import DTYPES
+from . import wasm
 from .base import Backend, shape_size
 
 UNARY = {name: row.numpy for name, row in optable.UNARY.items()}
@@ -88,6 +89,8 @@ class CPUBackend(Backend):
 
     def matmul(self, a, b, transpose_a, transpose_b):
         x, y = arr(a), arr(b)
+        if wasm.usable(x, y, transpose_b):  # in Pyodide: NumPy there has no fast BLAS
+            return wasm.kernel().matmul(x, y, transpose_a, transpose_b).reshape(-1)
         if transpose_a:
             x = x.transpose(0, 2, 1)
         if transpose_b:

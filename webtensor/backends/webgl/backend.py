@@ -4,6 +4,8 @@ Shapes reach the GPU as uniforms, never as GLSL text, so a program is compiled o
 structure (kernel, op, input access modes, rank) and reused for every shape: a new batch size
 compiles nothing. Elementwise kernels are deferred and fused (fusion.py); tiny ops on host
 values run on the host. int32 and bool values are stored as float32 (exact up to 2**24)."""
+from typing import NamedTuple
+
 import numpy as np
 
 from ...dtypes import DTYPES
@@ -51,6 +53,24 @@ def _on_host(values):
     return GPUArray(values.size, host=np.asarray(values, np.float32).reshape(-1))
 
 
+class _Matrix(NamedTuple):
+    """A matmul operand: a window of a flat buffer read as [batches, rows, cols] through
+    element strides (a transpose or a sub-block is a window too, never a copy)."""
+    handle: GPUArray
+    batches: int
+    rows: int
+    cols: int
+    offset: int
+    batch_stride: int
+    row_stride: int
+    col_stride: int
+
+
+def _batches(X, start, count):
+    """Batches start .. start+count of a matmul operand (a broadcast one stays as it is)."""
+    return X if X.batches == 1 else X._replace(batches=count, offset=X.offset + start * X.batch_stride)
+
+
 def _broadcast_strides(in_shape, out_shape):
     lead = len(out_shape) - len(in_shape)
     src = contiguous_strides(in_shape)
@@ -67,6 +87,7 @@ class WebGLBackend(Backend):
         self.ctx = ctx
         self.cpu = CPUBackend()
         self.forward_size = CPU_FORWARD_SIZE  # 0 makes every op run on the GPU (the tests do)
+        self.matrix_limit = None  # matmul splits past this texture size (None: the GPU's; tests set less)
 
     def _on_host(self, size, xs):
         return size <= self.forward_size and all(x.handle.host is not None for x in xs)
@@ -143,27 +164,28 @@ class WebGLBackend(Backend):
         return {"num_textures": self.ctx.num_textures, "num_bytes_in_gpu": self.ctx.texture_bytes}
 
     # ---- running a program ----
-    def _run(self, key, make_source, samplers, inputs, size, uniforms, op, targets=1):
-        """Compile (once per key) and draw into fresh textures of `size` elements: one, or
-        four render targets at once (returned as a list)."""
+    def _run(self, key, make_source, samplers, inputs, size, uniforms, op, outs=None):
+        """Compile (once per key) and draw. inputs are buffers (GPUArrays) or textures. The
+        output is a fresh flat-layout texture of `size` elements, returned as a GPUArray, or
+        the textures given in outs (several render targets at once), which the caller owns."""
         ctx = self.ctx
         ctx.check(op)
         prog = ctx.program(key, make_source, samplers, op)
-        textures = [self._texture(a, op) for a in inputs]
-        outs = [ctx.texture(size) for _ in range(targets)]
-        for out in outs:
+        textures = [self._texture(a, op) if isinstance(a, GPUArray) else a for a in inputs]
+        targets = outs or [ctx.texture(size)]
+        for out in targets:
             ctx.forget(out)
         ctx.use(prog)
         for name, value in uniforms:
             ctx.set_uniform(prog, name, value)
-        ctx.set_uniform(prog, "u_shift", outs[0].shift)
+        ctx.set_uniform(prog, "u_shift", targets[0].shift)
         for name, tex in zip(samplers, textures):
             ctx.set_uniform(prog, name + "_shift", tex.shift)
-        if targets == 1:
-            ctx.draw(prog, outs[0], textures)
-            return GPUArray(size, outs[0])
-        ctx.draw4(prog, outs, textures)
-        return [GPUArray(size, out) for out in outs]
+        if len(targets) == 1:
+            ctx.draw(prog, targets[0], textures)
+        else:
+            ctx.draw_targets(prog, targets, textures)
+        return outs if outs else GPUArray(size, targets[0])
 
     def _elementwise(self, expr, xs, out_shape, ints=False, strided=None):
         """A lazy elementwise op (see fusion.py). Each input is read as a texel (same layout
@@ -282,55 +304,95 @@ class WebGLBackend(Backend):
                          [("u_inner", inner), ("u_exclusive", int(exclusive)), ("u_reverse", int(reverse))], "cumsum")
 
     def matmul(self, a, b, transpose_a, transpose_b):
-        """Every shape runs the blocked kernel: A is made row-major (one transpose pass when
-        transposed), sizes that are not multiples of 4 are padded with zeros, and the result
-        is sliced back (a view that fuses into whatever reads it)."""
-        ba, m, k = a.shape[0], *(a.shape[1:][::-1] if transpose_a else a.shape[1:])
-        bb, n = b.shape[0], (b.shape[1] if transpose_b else b.shape[2])
+        """Both operands are first laid out as matrices (matrix.glsl: transposes and zero
+        padding fold into that pass), then the blocked kernel runs, then one pass puts the
+        result in the flat layout. Problems too big for one texture are split (_matmul)."""
+        ba, bb = a.shape[0], b.shape[0]
+        m, k = a.shape[1:][::-1] if transpose_a else a.shape[1:]
+        n = b.shape[1] if transpose_b else b.shape[2]
         batch = max(ba, bb)
         size = batch * m * n
         if self._on_host(max(size, a.size, b.size), (a, b)):
             return self._forward("matmul", a, b, transpose_a, transpose_b)
-        if size == 0:
-            return GPUArray(0, host=np.zeros(0, np.float32))
-        temps = []
-        try:
-            if transpose_a:
-                a = Buffer(self.strided(a, (ba, m, k), (a.shape[1] * a.shape[2], 1, m), 0), (ba, m, k), a.dtype)
-                temps.append(a.handle)
-            m4, k4, n4 = (-(-d // 4) * 4 for d in (m, k, n))
-            if (m4, k4) != (m, k):
-                a = Buffer(self.pad(a, [(0, 0), (0, m4 - m), (0, k4 - k)], 0.0), (ba, m4, k4), a.dtype)
-                temps.append(a.handle)
-            if (k4, n4) != (k, n):
-                pads = [(0, 0), (0, n4 - n), (0, k4 - k)] if transpose_b else [(0, 0), (0, k4 - k), (0, n4 - n)]
-                b = Buffer(self.pad(b, pads, 0.0), (bb, n4, k4) if transpose_b else (bb, k4, n4), b.dtype)
-                temps.append(b.handle)
-            out = self._matmul_blocked(a, b, m4, n4, k4, ba, bb, int(bool(transpose_b)))
-            if (m4, n4) == (m, n):
-                return out
-            temps.append(out)
-            return self.strided(Buffer(out, (batch, m4, n4), "float32"), (batch, m, n), (m4 * n4, n4, 1), 0)
-        finally:
-            for t in temps:
-                self.dispose(t)
+        if size == 0 or k == 0:
+            return self.fill((batch, m, n), 0.0, "float32")
+        A = _Matrix(a.handle, ba, m, k, 0, m * k, *((1, m) if transpose_a else (k, 1)))
+        B = _Matrix(b.handle, bb, k, n, 0, k * n, *((1, k) if transpose_b else (n, 1)))
+        if bb == 1 and ba > 1 and not transpose_a:  # B is shared: A's batches are just more rows
+            A, batch = A._replace(batches=1, rows=ba * m), 1
+        return self._matmul(A, B, batch)
 
-    def _matmul_blocked(self, a, b, m, n, k, ba, bb, nt):
-        """4 x 4 blocks per fragment into four render targets, then one interleaving pass."""
-        size = max(ba, bb) * m * n
-        uniforms = [("u_M", m), ("u_N", n), ("u_K", k),
-                    ("u_a_batch", 0 if ba == 1 else m * k // 4), ("u_b_batch", 0 if bb == 1 else k * n // 4)]
-        src = lambda: codegen.simple("matmul_block", [("A", "texel"), ("B", "texel")]).replace(  # noqa: E731
-            "#define RANK 1", f"#define RANK 1\n#define NT {nt}")
-        blocks = self._run(("matmul_block", nt), src, ["A", "B"], [a.handle, b.handle],
-                           size // 4, uniforms, "matmul", targets=4)
-        names = ["X0", "X1", "X2", "X3"]
+    def _matmul(self, A, B, batch):
+        """C [batch, A.rows, B.cols] as a flat GPUArray, splitting along K, N, the batch or M
+        (in that order) while the operands would not fit in textures."""
+        limit, rows = self.matrix_limit or self.ctx.max_texture_size, self.ctx.max_targets
+        m, k, n = A.rows, A.cols, B.cols
+        k4, n4, mp = -(-k // 4), -(-n // 4), -(-m // rows) * rows
+        parts, join = None, None
+        if 4 * k4 > limit:
+            k1 = 4 * (k4 // 2)
+            parts = [(A._replace(cols=k1), B._replace(rows=k1), batch),
+                     (A._replace(cols=k - k1, offset=A.offset + k1 * A.col_stride),
+                      B._replace(rows=k - k1, offset=B.offset + k1 * B.row_stride), batch)]
+            join = "add"
+        elif n4 > limit:
+            n1 = 4 * (n4 // 2)
+            parts = [(A, B._replace(cols=n1), batch),
+                     (A, B._replace(cols=n - n1, offset=B.offset + n1 * B.col_stride), batch)]
+            join = [(batch * m, n1), (batch * m, n - n1)]
+        elif batch > 1 and max(B.batches * 4 * k4, A.batches * mp) > limit:
+            b1 = batch // 2
+            parts = [(_batches(A, 0, b1), _batches(B, 0, b1), b1),
+                     (_batches(A, b1, batch - b1), _batches(B, b1, batch - b1), batch - b1)]
+            join = [(1, b1 * m * n), (1, (batch - b1) * m * n)]
+        elif A.batches * mp > limit:
+            m1 = rows * (mp // rows // 2)
+            parts = [(A._replace(rows=m1), B, batch),
+                     (A._replace(rows=m - m1, offset=A.offset + m1 * A.row_stride), B, batch)]
+            join = [(batch, m1 * n), (batch, (m - m1) * n)]
+        if parts is None:
+            return self._matmul_blocked(A, B, batch, k4, n4, mp)
+        results = [self._matmul(*p) for p in parts]
         try:
-            return self._run(("interleave",), lambda: codegen.simple("interleave", [(x, "texel") for x in names]),
-                             names, blocks, size, [("u_N4", n // 4)], "matmul")
+            if join == "add":
+                shape = (batch * m * n,)
+                return self.binary("add", Buffer(results[0], shape, "float32"), Buffer(results[1], shape, "float32"), shape)
+            return self.concat([Buffer(r, shape, "float32") for r, shape in zip(results, join)], None)
         finally:
-            for block in blocks:
-                self.dispose(block)
+            for r in results:
+                self.dispose(r)
+
+    def _matmul_blocked(self, A, B, batch, k4, n4, mp):
+        """One blocked matmul whose operands fit in textures."""
+        ctx, rows = self.ctx, self.ctx.max_targets
+        m, n = A.rows, B.cols
+        ta, tb = self._as_matrix(A, mp, k4), self._as_matrix(B, 4 * k4, n4)
+        blocks = mp // rows
+        outs = [ctx.texture_wh(n4, batch * blocks) for _ in range(rows)]
+        try:
+            uniforms = [("u_K4", k4), ("u_blocks", blocks), ("u_a_batch", 0 if A.batches == 1 else mp),
+                        ("u_b_batch", 0 if B.batches == 1 else 4 * k4)]
+            self._run(("matmul", rows), lambda: codegen.matmul(rows), ["A", "B"], [ta, tb], None,
+                      uniforms, "matmul", outs=outs)
+            names = [f"X{r}" for r in range(rows)]
+            return self._run(("unblock", rows), lambda: codegen.unblock(rows), names, outs, batch * m * n,
+                             [("u_M", m), ("u_N", n), ("u_blocks", blocks), ("u_size", batch * m * n)], "matmul")
+        finally:
+            for t in [ta, tb] + outs:
+                ctx.release(t)
+
+    def _as_matrix(self, X, rows_p, width):
+        """X's window as a matrix-layout texture (matrix.glsl), `width` texels wide."""
+        tex = self.ctx.texture_wh(width, X.batches * rows_p)
+        uniforms = [("u_rows", X.rows), ("u_cols", X.cols), ("u_rows_p", rows_p), ("u_offset", X.offset),
+                    ("u_batch_stride", X.batch_stride), ("u_row_stride", X.row_stride),
+                    ("u_col_stride", X.col_stride)]
+        try:
+            return self._run(("matrix",), lambda: codegen.simple("matrix", [("X", "texel")]), ["X"], [X.handle],
+                             None, uniforms, "matmul", outs=[tex])[0]
+        except BaseException:
+            self.ctx.release(tex)
+            raise
 
     def pad(self, x, paddings, value):
         out_shape = [d + p + q for d, (p, q) in zip(x.shape, paddings)]

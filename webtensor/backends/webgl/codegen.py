@@ -116,6 +116,24 @@ def simple(name, inputs, rank=1, **subs):
     return header(inputs, rank) + template(name).substitute(**subs)
 
 
+def matmul(rows):
+    """The blocked matmul (matmul.glsl) with `rows` rows of C per fragment, one render target each."""
+    outputs = f"#define ROWS {rows}\n" + "".join(f"layout(location = {r}) out vec4 result{r};\n" for r in range(1, rows))
+    init = "\n".join(f"  vec4 c{r} = vec4(0.0);" for r in range(rows))
+    step = "\n".join(f"    a = texelFetch(A, ivec2(k, arow + {r}), 0); c{r} += a.x * b0 + a.y * b1 + a.z * b2 + a.w * b3;"
+                     for r in range(rows))
+    store = "  result = c0;\n" + "\n".join(f"  result{r} = c{r};" for r in range(1, rows))
+    return header([("A", "texel"), ("B", "texel")], 1) + template("matmul").substitute(
+        OUTPUTS=outputs, INIT=init, STEP=step, STORE=store)
+
+
+def unblock(rows):
+    names = [f"X{r}" for r in range(rows)]
+    pick = "\n".join(f"  if (target == {r}) return texelFetch({x}, p, 0);" for r, x in enumerate(names[:-1]))
+    pick += f"\n  return texelFetch({names[-1]}, p, 0);"
+    return header([(x, "texel") for x in names], 1) + f"#define ROWS {rows}\n" + template("unblock").substitute(PICK=pick)
+
+
 def pad(rank):
     walk = "".join(
         f"  q = div_shape(r, {d}); c = r - q * u_shape[{d}] - u_before[{d}]; r = q;\n"

@@ -113,14 +113,16 @@ class GLContext:
         gl = self.gl
         self._extensions()  # extensions must be enabled again on a restored context
         self.max_texture_size = gl.getParameter(self.MAX_TEXTURE_SIZE)
+        # render targets one draw can write: blocked matmul computes this many rows per fragment
+        self.max_targets = 8 if gl.getParameter(gl.MAX_DRAW_BUFFERS) >= 8 else 4
         self.programs = {}
         self.pool = {}            # (w, h) -> free textures
         self.num_textures = 0
         self.texture_bytes = 0
         self.framebuffer = gl.createFramebuffer()
-        self.framebuffer4 = gl.createFramebuffer()  # four render targets, for blocked matmul
-        gl.bindFramebuffer(self.FRAMEBUFFER, self.framebuffer4)
-        gl.drawBuffers(to_js([self.COLOR_ATTACHMENT0 + i for i in range(4)]))
+        self.framebuffer_n = gl.createFramebuffer()  # several render targets, for blocked matmul
+        gl.bindFramebuffer(self.FRAMEBUFFER, self.framebuffer_n)
+        gl.drawBuffers(to_js([self.COLOR_ATTACHMENT0 + i for i in range(self.max_targets)]))
         gl.bindFramebuffer(self.FRAMEBUFFER, self.framebuffer)
         gl.bindVertexArray(gl.createVertexArray())
         gl.pixelStorei(gl.PACK_ALIGNMENT, 1)
@@ -210,10 +212,16 @@ class GLContext:
 
     # ---- textures ----
     def texture(self, size):
+        """A texture for `size` elements in the flat layout every kernel reads (layout())."""
         w, h = layout(size)
         if h > self.max_texture_size:
             raise ValueError(f"webgl: a tensor of {size} elements needs a {w}x{h} texture, over "
                              f"this GPU's limit of {self.max_texture_size}")
+        return self.texture_wh(w, h)
+
+    def texture_wh(self, w, h):
+        """A w x h texture. One whose w is not a power of two is not in the flat layout: only
+        the kernel that made it reads it (matmul's operands and blocks)."""
         free = self.pool.get((w, h))
         if free:
             return free.pop()
@@ -317,23 +325,23 @@ class GLContext:
             if err:
                 raise RuntimeError(f"webgl: {prog.name} raised GL error {err}")
 
-    def draw4(self, prog, outputs, inputs):
-        """Run prog into four textures at once (render targets 0..3), then return to the
-        one-target framebuffer."""
+    def draw_targets(self, prog, outputs, inputs):
+        """Run prog into several textures at once (render targets 0.. in order), then return
+        to the one-target framebuffer."""
         gl = self.gl
-        gl.bindFramebuffer(self.FRAMEBUFFER, self.framebuffer4)
+        gl.bindFramebuffer(self.FRAMEBUFFER, self.framebuffer_n)
         for i, out in enumerate(outputs):
             gl.framebufferTexture2D(self.FRAMEBUFFER, self.COLOR_ATTACHMENT0 + i, self.TEXTURE_2D,
                                     out.gl_texture, 0)
-        self.calls += 5
+        self.calls += 1 + len(outputs)
         attached, self.attached = self.attached, outputs[0]  # draw() attaches nothing new
         self.draw(prog, outputs[0], inputs)
         # detach, so no later draw finds these textures both bound and attached
-        for i in range(4):
+        for i in range(len(outputs)):
             gl.framebufferTexture2D(self.FRAMEBUFFER, self.COLOR_ATTACHMENT0 + i, self.TEXTURE_2D, None, 0)
         gl.bindFramebuffer(self.FRAMEBUFFER, self.framebuffer)
         self.attached = attached
-        self.calls += 5
+        self.calls += 1 + len(outputs)
 
     def forget(self, texture):
         """Drop cached bindings of a texture about to be written by a draw (no feedback loop)."""
