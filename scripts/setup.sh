@@ -18,6 +18,9 @@ if [ -z "${WEBTENSOR_CHROMIUM:-}" ] && ! command -v chromium >/dev/null; then
 fi
 # the reference GLSL compiler: CPython tests compile every generated shader with it
 command -v glslangValidator >/dev/null || apt_install glslang-tools
+# clang and its wasm32 linker build the CPU backend's WebAssembly matmul kernel (gemm.wasm)
+command -v clang >/dev/null || apt_install clang
+command -v wasm-ld >/dev/null || apt_install lld
 
 python3 -m pip install -q --root-user-action=ignore -e '.[test,lite]'
 python3 -m webtensor.cli setup  # the same as `webtensor setup`, without relying on PATH

@@ -6,12 +6,13 @@ import zipfile
 from pathlib import Path
 
 from . import paths
+from ..backends.wasm import build as wasm_build
 
 
 def sources_newer_than(wheel: Path) -> bool:
     stamp = wheel.stat().st_mtime
     files = [paths.ROOT / "pyproject.toml", *(paths.ROOT / "webtensor").rglob("*"),
-             *(paths.ROOT / "shaders").rglob("*")]
+             *(paths.ROOT / "shaders").rglob("*")]  # gemm.c and gemm.wasm among them
     return any(f.is_file() and f.stat().st_mtime > stamp for f in files)
 
 
@@ -34,6 +35,7 @@ def build(force=False) -> Path:
     """The current wheel in dist/, rebuilt when any source is newer than it."""
     wheel = built_wheel()
     if force or wheel is None or sources_newer_than(wheel):
+        wasm_build.build()  # the matmul kernel; a build output the wheel carries
         print("[wheel] pip wheel --no-deps -w dist .", file=sys.stderr, flush=True)
         paths.DIST.mkdir(exist_ok=True)
         with tempfile.TemporaryDirectory(dir=paths.DIST) as tmp:

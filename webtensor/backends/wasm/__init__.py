@@ -42,13 +42,8 @@ class Kernel:
         swapped where a transpose flag is set) as a new [max(Ba, Bb), M, N] array."""
         a = np.ascontiguousarray(a, np.float32)
         b = np.ascontiguousarray(b, np.float32)
-        (ba, ra, ca), (bb, rb, cb) = a.shape, b.shape
-        m, k = (ca, ra) if transpose_a else (ra, ca)
-        n = rb if transpose_b else cb
-        out = np.empty((max(ba, bb), m, n), np.float32)
-        rows, batch = m, max(ba, bb)
-        if bb == 1 and not transpose_a:  # one B for all: a single taller matmul
-            rows, batch = m * ba, 1
+        out_shape, args = plan(a.shape, b.shape, transpose_a, transpose_b)
+        out = np.empty(out_shape, np.float32)
         a_at = self.base
         b_at = _align(a_at + a.nbytes)
         c_at = _align(b_at + b.nbytes)
@@ -58,13 +53,25 @@ class Kernel:
         heap = self.pyodide.HEAPU8  # read after np.empty, which may have grown Pyodide's heap
         self.bytes.set(heap.subarray(_address(a), _address(a) + a.nbytes), a_at)
         self.bytes.set(heap.subarray(_address(b), _address(b) + b.nbytes), b_at)
-        # strides in floats: batch, then [row, column] of the operand as used (transposed)
-        sa, sb = (m * k if ba > 1 else 0), (k * n if bb > 1 else 0)
-        rsa, csa = (1, m) if transpose_a else (k, 1)
-        rsb, csb = (1, k) if transpose_b else (n, 1)
-        self.gemm(batch, rows, n, k, a_at, sa, rsa, csa, b_at, sb, rsb, csb, c_at)
+        self.gemm(a_at, b_at, c_at, *args)
         heap.set(self.bytes.subarray(c_at, c_at + out.nbytes), _address(out))
         return out
+
+
+def plan(a_shape, b_shape, transpose_a, transpose_b):
+    """The product's shape and gemm()'s arguments after the three addresses, for contiguous
+    operands of shapes [Ba, rows, columns]."""
+    (ba, ra, ca), (bb, rb, cb) = a_shape, b_shape
+    m, k = (ca, ra) if transpose_a else (ra, ca)
+    n = rb if transpose_b else cb
+    rows, batch = m, max(ba, bb)
+    if bb == 1 and not transpose_a:  # one B for all: a single taller matmul
+        rows, batch = m * ba, 1
+    # strides in floats: batch, then [row, column] of the operand as used (transposed)
+    sa, sb = (m * k if ba > 1 else 0), (k * n if bb > 1 else 0)
+    rsa, csa = (1, m) if transpose_a else (k, 1)
+    rsb, csb = (1, k) if transpose_b else (n, 1)
+    return (max(ba, bb), m, n), (batch, rows, n, k, sa, rsa, csa, sb, rsb, csb)
 
 
 def _align(offset):

@@ -31,38 +31,56 @@
 static float pack_a[MC * KC] __attribute__((aligned(16)));
 static float pack_b[KC * NC] __attribute__((aligned(16)));
 
+/* dst[i * dst_stride + j] = src[j * stride + i] for i, j < 4: a 4x4 block transposed. */
+static inline void transpose4(const float *src, int stride, float *dst, int dst_stride) {
+    v128_t r0 = wasm_v128_load(src), r1 = wasm_v128_load(src + stride);
+    v128_t r2 = wasm_v128_load(src + 2 * stride), r3 = wasm_v128_load(src + 3 * stride);
+    v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5);
+    v128_t t2 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+    wasm_v128_store(dst, wasm_i32x4_shuffle(t0, t1, 0, 1, 4, 5));
+    wasm_v128_store(dst + dst_stride, wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7));
+    wasm_v128_store(dst + 2 * dst_stride, wasm_i32x4_shuffle(t2, t3, 0, 1, 4, 5));
+    wasm_v128_store(dst + 3 * dst_stride, wasm_i32x4_shuffle(t2, t3, 2, 3, 6, 7));
+}
+
 /* The A block [mc, kc] as MR-tall panels: panel p holds A[p*MR + r][k] at k*MR + r,
- * with the rows past mc zero. */
+ * with the rows past mc zero. Rows of an untransposed A go in by 4x4 transposes. */
 static void pack_a_block(int mc, int kc, const float *a, int rs, int cs) {
     float *dst = pack_a;
-    for (int i0 = 0; i0 < mc; i0 += MR) {
-        int rows = mc - i0 < MR ? mc - i0 : MR;
+    for (int i0 = 0; i0 < mc; i0 += MR, dst += MR * kc) {
+        int rows = mc - i0 < MR ? mc - i0 : MR, k = 0;
         const float *src = a + i0 * rs;
-        for (int k = 0; k < kc; k++) {
+        if (rows == MR && cs == 1)
+            for (; k + 4 <= kc; k += 4)
+                for (int r = 0; r < MR; r += 4)
+                    transpose4(src + r * rs + k, rs, dst + k * MR + r, MR);
+        for (; k < kc; k++)
             for (int r = 0; r < MR; r++)
-                dst[r] = r < rows ? src[r * rs + k * cs] : 0.0f;
-            dst += MR;
-        }
+                dst[k * MR + r] = r < rows ? src[r * rs + k * cs] : 0.0f;
     }
 }
 
 /* The B block [kc, nc] as NR-wide panels: panel p holds B[k][p*NR + j] at k*NR + j,
- * with the columns past nc zero. */
+ * with the columns past nc zero. A transposed B (columns contiguous) goes in by 4x4
+ * transposes. */
 static void pack_b_block(int kc, int nc, const float *b, int rs, int cs) {
     float *dst = pack_b;
-    for (int j0 = 0; j0 < nc; j0 += NR) {
-        int cols = nc - j0 < NR ? nc - j0 : NR;
+    for (int j0 = 0; j0 < nc; j0 += NR, dst += NR * kc) {
+        int cols = nc - j0 < NR ? nc - j0 : NR, k = 0;
         const float *src = b + j0 * cs;
         if (cols == NR && cs == 1) {
-            for (int k = 0; k < kc; k++, dst += NR) {
-                wasm_v128_store(dst, wasm_v128_load(src + k * rs));
-                wasm_v128_store(dst + 4, wasm_v128_load(src + k * rs + 4));
+            for (; k < kc; k++) {
+                wasm_v128_store(dst + k * NR, wasm_v128_load(src + k * rs));
+                wasm_v128_store(dst + k * NR + 4, wasm_v128_load(src + k * rs + 4));
             }
-        } else {
-            for (int k = 0; k < kc; k++, dst += NR)
-                for (int j = 0; j < NR; j++)
-                    dst[j] = j < cols ? src[k * rs + j * cs] : 0.0f;
+        } else if (cols == NR && rs == 1) {
+            for (; k + 4 <= kc; k += 4)
+                for (int j = 0; j < NR; j += 4)
+                    transpose4(src + j * cs + k, cs, dst + k * NR + j, NR);
         }
+        for (; k < kc; k++)
+            for (int j = 0; j < NR; j++)
+                dst[k * NR + j] = j < cols ? src[k * rs + j * cs] : 0.0f;
     }
 }
 
@@ -153,9 +171,8 @@ int heap_base(void) { return (int)&__heap_base; }
  * a + i*sa + r*rsa + k*csa, B[i][k][j] at b + i*sb + k*rsb + j*csb (strides in floats;
  * a batch stride of 0 broadcasts). Pointers are byte offsets into this module's memory. */
 __attribute__((export_name("gemm")))
-void gemm(int batch, int m, int n, int k,
-          const float *a, int sa, int rsa, int csa,
-          const float *b, int sb, int rsb, int csb, float *c) {
+void gemm(const float *a, const float *b, float *c, int batch, int m, int n, int k,
+          int sa, int rsa, int csa, int sb, int rsb, int csb) {
     for (int i = 0; i < batch; i++)
         gemm_one(m, n, k, a + i * sa, rsa, csa, b + i * sb, rsb, csb, c + i * m * n);
 }
