@@ -105,7 +105,7 @@ class TFJS:
         js.wtBench.dispose(state)
 
 
-CONTENDERS = [Webtensor("webgl"), Webtensor("cpu"), TFJS("webgl"), TFJS("cpu"), NumPy()]
+CONTENDERS = [Webtensor("webgl"), Webtensor("cpu"), TFJS("webgl"), TFJS("wasm"), TFJS("cpu"), NumPy()]
 
 
 def check(values, expected, rtol):

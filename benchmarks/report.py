@@ -4,7 +4,9 @@ from pathlib import Path
 
 from benchmarks.workloads import ALL
 
-RATIOS = (("webtensor webgl", "tfjs webgl"), ("webtensor cpu", "tfjs cpu"))
+RATIOS = (("webtensor/tfjs webgl", "webtensor webgl", "tfjs webgl"),
+          ("webtensor cpu/tfjs wasm", "webtensor cpu", "tfjs wasm"),
+          ("webtensor/tfjs cpu", "webtensor cpu", "tfjs cpu"))
 
 
 def _num(ms):
@@ -32,11 +34,11 @@ def _ratio(res, a, b):
 
 
 def timings(data):
-    header = ["workload"] + list(ALL) + [f"{a.split()[0]}/{b.split()[0]} {a.split()[1]}" for a, b in RATIOS]
+    header = ["workload"] + list(ALL) + [label for label, _, _ in RATIOS]
     rows = []
     for w in data["workloads"]:
         c = w["contenders"]
-        rows.append([w["name"]] + [_cell(c.get(k)) for k in ALL] + [_ratio(c, a, b) for a, b in RATIOS])
+        rows.append([w["name"]] + [_cell(c.get(k)) for k in ALL] + [_ratio(c, a, b) for _, a, b in RATIOS])
     notes = []
     for w in data["workloads"]:
         if w["ops"]:

@@ -57,9 +57,11 @@ def run_in_browser(cfg, echo=True):
     from webtensor.host import browser, pyodide_dist, wheel
     from webtensor.host.server import Server
     tfjs = tfjs_dist.ensure()
+    tfjs_wasm = tfjs_dist.ensure(package="@tensorflow/tfjs-backend-wasm")
     dist, built = pyodide_dist.ensure(test_wheels=False), wheel.build()
     sources = {name: (HERE / name).read_text() for name in PAGE_MODULES}
-    with Server(dist, built) as srv, browser.Chromium() as chromium:
+    with Server(dist, built, extra_mounts={"/tfjs-wasm/": tfjs_wasm / "dist"}) as srv, \
+            browser.Chromium() as chromium:
         for attempt in range(3):
             try:
                 session = browser.PyodideSession(chromium, srv.url, [f"dist/{built.name}"], echo=echo)
@@ -73,6 +75,8 @@ def run_in_browser(cfg, echo=True):
                 built = wheel.build()
         try:
             session.page.add_script_tag(path=str(tfjs / "dist" / "tf.min.js"))
+            session.page.add_script_tag(path=str(tfjs_wasm / "dist" / "tf-backend-wasm.min.js"))
+            session.page.evaluate(f"() => tf.wasm.setWasmPaths({json.dumps(srv.url + 'tfjs-wasm/')})")
             session.page.add_script_tag(path=str(HERE / "workloads.js"))
             session.run(INSTALL, filename="install_bench.py", argv=[json.dumps(sources)]).check()
             session.run((HERE / "page.py").read_text(), filename="bench_page.py",
@@ -82,6 +86,7 @@ def run_in_browser(cfg, echo=True):
             session.close()
         data["meta"].update(browser=chromium.browser.version, cpus=os.cpu_count(), commit=_commit(),
                             tfjs_integrity=json.loads((tfjs / "integrity.json").read_text()),
+                            tfjs_wasm_integrity=json.loads((tfjs_wasm / "integrity.json").read_text()),
                             date=time.strftime("%Y-%m-%d %H:%M"))
     return data
 

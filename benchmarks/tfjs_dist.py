@@ -1,7 +1,9 @@
-"""Fetch TensorFlow.js into the cache with `npm pack`, checked against the registry's sha512.
+"""Fetch TensorFlow.js and its wasm backend into the cache with `npm pack`, each checked
+against the registry's sha512.
 
-Only the browser bundle and package.json are unpacked (`.cache/tfjs/<version>/`); the
-tarball's integrity and the version are recorded next to them in `integrity.json`.
+Only the browser bundles (and the wasm backend's .wasm files) and package.json are unpacked
+(`.cache/tfjs/<version>/`, `.cache/tfjs-backend-wasm/<version>/`); each tarball's integrity
+and version are recorded next to them in `integrity.json`.
 """
 import base64
 import hashlib
@@ -16,8 +18,14 @@ from pathlib import Path
 from webtensor.host.paths import CACHE
 
 VERSION = "4.22.0"
-PACKAGE = "@tensorflow/tfjs"
-FILES = ("dist/tf.min.js", "package.json")
+PACKAGES = {  # package -> (cache folder, files to unpack)
+    "@tensorflow/tfjs": ("tfjs", ("dist/tf.min.js", "package.json")),
+    # XNNPACK with WebAssembly SIMD: the fastest CPU path tfjs has (one thread on a page
+    # that is not cross-origin isolated, as the benchmark page is not)
+    "@tensorflow/tfjs-backend-wasm": ("tfjs-backend-wasm", (
+        "dist/tf-backend-wasm.min.js", "dist/tfjs-backend-wasm.wasm", "dist/tfjs-backend-wasm-simd.wasm",
+        "dist/tfjs-backend-wasm-threaded-simd.wasm", "package.json")),
+}
 
 
 def log(msg):
@@ -30,16 +38,17 @@ def _npm(*args) -> str:
     return subprocess.run(["npm", *args], check=True, capture_output=True, text=True).stdout
 
 
-def ensure(version=VERSION) -> Path:
-    """The folder holding tf.min.js for `version`, fetched and verified on first use."""
-    out = CACHE / "tfjs" / version
+def ensure(version=VERSION, package="@tensorflow/tfjs") -> Path:
+    """The folder holding the package's files for `version`, fetched and verified on first use."""
+    folder, files = PACKAGES[package]
+    out = CACHE / folder / version
     record = out / "integrity.json"
-    if record.exists() and all((out / f).exists() for f in FILES):
+    if record.exists() and all((out / f).exists() for f in files):
         return out
-    spec = f"{PACKAGE}@{version}"
+    spec = f"{package}@{version}"
     integrity = json.loads(_npm("view", spec, "dist.integrity", "--json"))
     algo, _, expected = integrity.partition("-")
-    log(f"npm pack {spec} (about 30 MB, once)")
+    log(f"npm pack {spec} (once)")
     with tempfile.TemporaryDirectory() as tmp:
         _npm("pack", spec, "--pack-destination", tmp, "--silent")
         (tarball,) = Path(tmp).glob("*.tgz")
@@ -47,18 +56,19 @@ def ensure(version=VERSION) -> Path:
         if got != expected:
             raise RuntimeError(f"{tarball.name}: {algo} {got} differs from the registry's {expected}")
         with tarfile.open(tarball) as tar:
-            for name in FILES:
+            for name in files:
                 dest = out / name
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 dest.write_bytes(tar.extractfile(f"package/{name}").read())
     installed = json.loads((out / "package.json").read_text())["version"]
     if installed != version:
         raise RuntimeError(f"npm pack {spec} gave version {installed}")
-    record.write_text(json.dumps({"package": PACKAGE, "version": version, "integrity": integrity,
+    record.write_text(json.dumps({"package": package, "version": version, "integrity": integrity,
                                   "verified": "sha512 of the npm tarball"}, indent=1))
     log(f"verified {spec} ({integrity[:20]}...)")
     return out
 
 
 if __name__ == "__main__":
-    print(ensure())
+    for name in PACKAGES:
+        print(ensure(package=name))

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-ALL = ("webtensor webgl", "webtensor cpu", "tfjs webgl", "tfjs cpu", "numpy")
+ALL = ("webtensor webgl", "webtensor cpu", "tfjs webgl", "tfjs wasm", "tfjs cpu", "numpy")
 GPU_ONLY = ("webtensor webgl", "tfjs webgl")
+NO_NUMPY = ALL[:-1]
 
 
 @dataclass
@@ -32,7 +33,7 @@ WORKLOADS = [
     Workload("matmul 256", "matmul", {"n": 256}),
     Workload("matmul 512", "matmul", {"n": 512}, smoke=False),
     Workload("matmul 1024", "matmul", {"n": 1024}, smoke=False),
-    Workload("1000 chained scalar adds", "add_chain", {"n": 1000}, ALL[:4], ops=1000,
+    Workload("1000 chained scalar adds", "add_chain", {"n": 1000}, NO_NUMPY, ops=1000,
              notes="webgl backends may run ops on tiny tensors whose inputs are not on the GPU "
                    "on the CPU (tfjs: WEBGL_CPU_FORWARD, under 128 elements)"),
     Workload("1000 chained scalar adds, as GPU draws", "add_chain",

@@ -82,9 +82,9 @@ class Server(LoopbackServer):
     """web/, the Pyodide cache, the wheels and the runner page (and the tests, if asked)."""
 
     def __init__(self, pyodide_dir: Path, wheel: Path | None = None, serve_tests=False,
-                 port=0):
+                 port=0, extra_mounts=None):
         mounts = {"/": paths.WEB, "/pyodide/": pyodide_dir, "/dist/": paths.DIST,
-                  "/host/": paths.PAGE}
+                  "/host/": paths.PAGE, **(extra_mounts or {})}
         if serve_tests:
             mounts["/tests/"] = paths.TESTS
         config = {"pyodide": "pyodide/", "wheels": [f"dist/{wheel.name}"] if wheel else []}
