@@ -74,10 +74,11 @@ def test_kernels_receive_buffers_not_tensors():
             seen.append((type(a), type(b)))
             return super().binary(op, a, b, out_shape)
 
-    wt.register_backend("recording_for_tests", Recording, 0)
+    name = f"recording_for_tests_{id(seen)}"  # a fresh instance each run (the engine caches them)
+    wt.register_backend(name, Recording, 0)
     before = wt.get_backend()
     try:
-        wt.set_backend("recording_for_tests")
+        wt.set_backend(name)
         np.testing.assert_allclose(wt.add(wt.tensor([1.0, 2.0]), 1.0).numpy(), [2.0, 3.0])
     finally:
         wt.set_backend(before)

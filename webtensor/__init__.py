@@ -12,6 +12,10 @@ from .ops import *  # noqa: F401,F403
 from .ops import creation as _creation
 from .tensor import Scalar, Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D
 from .variable import Variable, variable
+from . import layers  # after the core: layers builds on it
+from .layers import callbacks, constraints, initializers, regularizers
+from .layers.models import model, sequential
+from .layers.input_layer import input  # noqa: A004 (tfjs's tf.input)
 
 __version__ = "0.1.0"
 Tensor.variable = variable  # t.variable(): tfjs's chained form

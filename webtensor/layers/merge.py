@@ -1,0 +1,97 @@
+"""Merge layers: several inputs of one shape combined elementwise (one table row per kind),
+and concatenate along an axis (tfjs-layers layers/merge.ts)."""
+import functools
+
+from .. import ops
+from .base import Layer, format_shape
+
+_COMBINE = {  # class name -> how a list of tensors becomes one
+    "Add": lambda xs: functools.reduce(ops.add, xs),
+    "Subtract": lambda xs: ops.sub(xs[0], xs[1]),
+    "Multiply": lambda xs: functools.reduce(ops.mul, xs),
+    "Average": lambda xs: functools.reduce(ops.add, xs) * (1.0 / len(xs)),
+    "Maximum": lambda xs: functools.reduce(ops.maximum, xs),
+    "Minimum": lambda xs: functools.reduce(ops.minimum, xs),
+}
+
+
+class Merge(Layer):
+    def _check(self, input_shape):
+        if not isinstance(input_shape, list) or not input_shape or not isinstance(input_shape[0], list) \
+                or len(input_shape) < 2:
+            raise ValueError(f"{self.name}: needs a list of at least 2 inputs")
+        if self.get_class_name() == "Subtract" and len(input_shape) != 2:
+            raise ValueError(f"{self.name}: needs exactly 2 inputs, got {len(input_shape)}")
+
+    def build(self, input_shape):
+        self._check(input_shape)
+        self.compute_output_shape(input_shape)
+
+    def call(self, inputs, training=False):
+        return _COMBINE[self.get_class_name()](list(inputs))
+
+    def compute_output_shape(self, input_shape):
+        out = list(input_shape[0])
+        for shape in input_shape[1:]:
+            if len(shape) != len(out) or any(a is not None and b is not None and a != b
+                                             for a, b in zip(out, shape)):
+                raise ValueError(f"{self.name}: inputs must have the same shape, got "
+                                 + ", ".join(format_shape(s) for s in input_shape))
+            out = [a if a is not None else b for a, b in zip(out, shape)]
+        return out
+
+
+for _cls_name in _COMBINE:
+    globals()[_cls_name] = type(_cls_name, (Merge,), {})
+
+
+class Concatenate(Merge):
+    def __init__(self, axis=-1, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = axis
+
+    def call(self, inputs, training=False):
+        return ops.concat(list(inputs), self.axis)
+
+    def compute_output_shape(self, input_shape):
+        rank = len(input_shape[0])
+        axis = self.axis % rank
+        out = list(input_shape[0])
+        for shape in input_shape[1:]:
+            if len(shape) != rank or any(i != axis and a is not None and b is not None and a != b
+                                         for i, (a, b) in enumerate(zip(out, shape))):
+                raise ValueError(f"{self.name}: inputs must match except along axis {self.axis}, got "
+                                 + ", ".join(format_shape(s) for s in input_shape))
+            out[axis] = None if out[axis] is None or shape[axis] is None else out[axis] + shape[axis]
+        return out
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis}
+
+
+def add(**kwargs):
+    return Add(**kwargs)  # noqa: F821 (made from the table above)
+
+
+def subtract(**kwargs):
+    return Subtract(**kwargs)  # noqa: F821
+
+
+def multiply(**kwargs):
+    return Multiply(**kwargs)  # noqa: F821
+
+
+def average(**kwargs):
+    return Average(**kwargs)  # noqa: F821
+
+
+def maximum(**kwargs):
+    return Maximum(**kwargs)  # noqa: F821
+
+
+def minimum(**kwargs):
+    return Minimum(**kwargs)  # noqa: F821
+
+
+def concatenate(**kwargs):
+    return Concatenate(**kwargs)

@@ -1,0 +1,292 @@
+"""compile, fit, evaluate, predict: one training loop for every model kind (tfjs-layers
+training.ts). Each batch runs inside tidy; epoch totals stay on the device and are read once
+per epoch, so a fit holds a constant number of tensors and does not wait on the GPU per batch."""
+import numpy as np
+
+from .. import ops
+from ..memory import dispose, keep, tidy
+from . import callbacks as cbs
+from . import losses, optimizers
+from . import metrics as metric_lib
+from .base import activity_penalties, single
+from .data import batch_ranges, check_samples, check_targets, split, standardize, take
+
+
+def _leaf_layers(model):
+    """The layers of a model and of the models nested in it, each once, models left out."""
+    out, seen, stack = [], set(), list(reversed(model.layers))
+    while stack:
+        layer = stack.pop()
+        if id(layer) in seen:
+            continue
+        seen.add(id(layer))
+        if isinstance(layer, Training):
+            stack.extend(reversed(layer.layers))
+        else:
+            out.append(layer)
+    return out
+
+
+def _per_output(spec, names, what):
+    """One entry per output from a single value, a list, or a dict by output name."""
+    if isinstance(spec, dict):
+        unknown = [k for k in spec if k not in names]
+        if unknown:
+            raise ValueError(f"compile: unknown output(s) {unknown} in {what} (outputs: {names})")
+        return [spec.get(n) for n in names]
+    if isinstance(spec, (list, tuple)) and what == "loss":
+        if len(spec) != len(names):
+            raise ValueError(f"compile: {len(spec)} losses for {len(names)} outputs")
+        return list(spec)
+    return [spec] * len(names)
+
+
+class Training:
+    def __init__(self):
+        self.optimizer, self._owns_optimizer, self.loss_functions = None, False, None
+        self.stop_training, self.history, self._fitting = False, None, False
+
+    # ---- compile ----
+    def compile(self, optimizer, loss, metrics=None, loss_weights=None):
+        self._dispose_optimizer()
+        self.optimizer, self._owns_optimizer = optimizers.get(optimizer)
+        names = self.output_names
+        self.loss_functions = [losses.get(fn) for fn in _per_output(loss, names, "loss")]
+        self.loss_weights = _per_output(loss_weights, names, "loss_weights") if loss_weights is not None \
+            else [1.0] * len(names)
+        multi = len(names) > 1
+        self.metrics_names = ["loss"] + ([f"{n}_loss" for n in names] if multi else [])
+        self._metric_fns = []  # (output index, function)
+        per_output = _per_output(metrics or [], names, "metrics")
+        for i, (spec, loss_fn) in enumerate(zip(per_output, self.loss_functions)):
+            for m in (spec if isinstance(spec, (list, tuple)) else [spec] if spec else []):
+                name, fn = metric_lib.get(m, loss_fn, self.outputs[i].shape)
+                self.metrics_names.append(f"{names[i]}_{name}" if multi else name)
+                self._metric_fns.append((i, fn))
+
+    def _dispose_optimizer(self):
+        count = 0
+        if self.optimizer is not None and self._owns_optimizer:
+            count = len(self.optimizer.get_weights())
+            self.optimizer.dispose()
+        self.optimizer = None
+        return count
+
+    def _check_compiled(self, what):
+        if self.loss_functions is None:
+            raise RuntimeError(f"{self.name}: compile the model before {what}() "
+                               "(model.compile(optimizer=..., loss=...))")
+
+    # ---- data ----
+    def _inputs(self, x, made, what):
+        return standardize(x, self.input_names, f"{what}: x", made, [s.dtype for s in self.inputs])
+
+    def _data(self, x, y, made, what):
+        xs = self._inputs(x, made, what)
+        ys = standardize(y, self.output_names, f"{what}: y", made, ["float32"] * len(self.outputs))
+        expected = []
+        for out, fn in zip(self.outputs, self.loss_functions):
+            if fn is losses.sparse_categorical_crossentropy:
+                expected.append(out.shape[:-1] + [1])
+            else:  # a custom loss decides its own target shape
+                expected.append(out.shape if fn in losses.LOSSES.values() else None)
+        check_targets(ys, expected, self.output_names)
+        n = check_samples(xs, ys)
+        if n == 0:
+            raise ValueError(f"{what}: no samples")
+        return xs, ys, n
+
+    # ---- regularizers and constraints ----
+    @property
+    def losses(self):
+        """Every layer's weight-regularization penalties, as scalar tensors made now."""
+        return [p for layer in _leaf_layers(self) for p in layer.losses]
+
+    def _apply_constraints(self, weights):
+        """Project the constrained weights among `weights` (those just updated), as Keras's
+        optimizers do after each step (tfjs 4.22 never applies them in fit)."""
+        updated = {id(w) for w in weights}
+        for layer in _leaf_layers(self):
+            for v, constraint in layer._constrained:
+                if id(v) in updated:
+                    with tidy():
+                        v.assign(constraint(v))
+
+    # ---- one batch ----
+    def _outputs_and_logs(self, xs, ys, training, activity=None):
+        """Outputs, then [total loss, per-output losses (several outputs), metrics]. In training
+        the total includes the regularization penalties (as in tfjs, evaluate's does not); the
+        activity penalties go to the list `activity`, which the caller disposes."""
+        if training:
+            with activity_penalties(activity):
+                outs = self.execute(xs, True)
+        else:
+            outs = self.execute(xs, False)
+        per = [ops.mean(fn(y, o)) for fn, y, o in zip(self.loss_functions, ys, outs)]
+        total = per[0] * self.loss_weights[0]
+        for value, w in zip(per[1:], self.loss_weights[1:]):
+            total = total + value * w
+        if training:
+            for penalty in self.losses + activity:
+                total = total + penalty
+        extra = per if len(per) > 1 else []
+        extra += [ops.mean(fn(ys[i], outs[i])) for i, fn in self._metric_fns]
+        return total, extra
+
+    def _train_batch(self, xs, ys):
+        """One optimizer step; the batch's logs as scalar tensors (made before the update)."""
+        weights, activity = self.trainable_weights, []
+        try:
+            if not weights:
+                total, extra = self._outputs_and_logs(xs, ys, True, activity)
+                return [total] + extra
+            extras = []
+
+            def loss_fn():
+                total, extra = self._outputs_and_logs(xs, ys, True, activity)
+                extras.extend(keep(t) for t in extra)  # the tape's scope would free them
+                return total
+            total = self.optimizer.minimize(loss_fn, return_cost=True, var_list=weights)
+            self._apply_constraints(weights)
+            return [total] + extras
+        finally:
+            dispose(activity)
+
+    def _test_loop(self, xs, ys, n, batch_size):
+        """Mean loss and metrics over all samples, as scalar tensors."""
+        totals = None
+        for start, end in batch_ranges(n, batch_size):
+            def step():
+                logs = self._outputs_and_logs(take(xs, start, end), take(ys, start, end), False)
+                values = [logs[0]] + logs[1]
+                return [v * (end - start) for v in values] if totals is None else \
+                    [t + v * (end - start) for t, v in zip(totals, values)]
+            new = tidy(step)
+            dispose(totals)
+            totals = new
+        result = tidy(lambda: [t / n for t in totals])
+        dispose(totals)
+        return result
+
+    # ---- public ----
+    async def fit(self, x, y, epochs=1, batch_size=32, validation_split=0.0, validation_data=None,
+                  shuffle=True, callbacks=None, verbose=1, initial_epoch=0, class_weight=None,
+                  sample_weight=None):
+        """Train for `epochs`; returns a History. An async function: it yields to the page
+        (wt.next_frame) between batches."""
+        self._check_compiled("fit")
+        if class_weight is not None or sample_weight is not None:
+            raise NotImplementedError("fit: class_weight and sample_weight are not supported yet")
+        if self._fitting:
+            raise RuntimeError(f"{self.name}: another fit() call is running on this model")
+        from .. import next_frame  # webtensor's __init__ imports this package: late import
+        made = []
+        self._fitting = True
+        try:
+            xs, ys, n = self._data(x, y, made, "fit")
+            val = None
+            if validation_data is not None:
+                vx, vy = validation_data[0], validation_data[1]
+                val = self._data(vx, vy, made, "fit (validation_data)")
+            elif validation_split:
+                if not 0 < validation_split < 1:
+                    raise ValueError(f"fit: validation_split must be in (0, 1), got {validation_split}")
+                at = int(n * (1 - validation_split))
+                if at == 0 or at == n:
+                    raise ValueError(f"fit: validation_split {validation_split} of {n} samples leaves "
+                                     "no training or no validation samples")
+                (xs, vxs), (ys, vys) = split(xs, at, made), split(ys, at, made)
+                val, n = (vxs, vys, n - at), at
+            history = cbs.History()
+            user = cbs.as_callbacks(callbacks)
+            all_cbs = [history] + ([cbs.ProgressLogger()] if verbose == 1 else []) + user
+            params = {"epochs": epochs, "initial_epoch": initial_epoch, "samples": n,
+                      "batch_size": batch_size, "metrics": self.metrics_names, "verbose": verbose,
+                      "do_validation": val is not None}
+            clist = cbs.CallbackList(all_cbs, self, params)
+            batch_logs_wanted = clist.wants("on_batch_end")
+            self.stop_training, self.history = False, history
+            await clist.call("on_train_begin", {})
+            for epoch in range(initial_epoch, epochs):
+                await clist.call("on_epoch_begin", epoch, {})
+                order = np.random.permutation(n) if shuffle else None
+                totals, seen = None, 0
+                for b, (start, end) in enumerate(batch_ranges(n, batch_size)):
+                    await clist.call("on_batch_begin", b, {"batch": b, "size": end - start})
+
+                    def step():
+                        values = self._train_batch(take(xs, start, end, order), take(ys, start, end, order))
+                        weighted = [v * (end - start) for v in values]
+                        sums = weighted if totals is None else [t + w for t, w in zip(totals, weighted)]
+                        return sums, values
+                    new, values = tidy(step)
+                    dispose(totals)
+                    totals, seen = new, seen + end - start
+                    logs = {"batch": b, "size": end - start}
+                    if batch_logs_wanted:  # a read per batch only when a callback asks for it
+                        logs.update(zip(self.metrics_names, (float(v) for v in values)))
+                    dispose(values)
+                    await clist.call("on_batch_end", b, logs)
+                    await next_frame()
+                    if self.stop_training:
+                        break
+                epoch_logs = {k: float(t) / seen for k, t in zip(self.metrics_names, totals)}
+                dispose(totals)
+                if val is not None:
+                    vals = self._test_loop(val[0], val[1], val[2], batch_size)
+                    epoch_logs.update({"val_" + k: float(t) for k, t in zip(self.metrics_names, vals)})
+                    dispose(vals)
+                await clist.call("on_epoch_end", epoch, epoch_logs)
+                await next_frame()
+                if self.stop_training:
+                    break
+            await clist.call("on_train_end", {})
+            return history
+        finally:
+            self._fitting = False
+            dispose(made)
+
+    def evaluate(self, x, y, batch_size=32, verbose=0):
+        """The loss (a scalar tensor), or [loss, metrics...] when there are several."""
+        self._check_compiled("evaluate")
+        made = []
+        try:
+            xs, ys, n = self._data(x, y, made, "evaluate")
+            return single(self._test_loop(xs, ys, n, batch_size))
+        finally:
+            dispose(made)
+
+    def predict(self, x, batch_size=32, verbose=0):
+        """The outputs for x, computed batch by batch; only the result is left behind."""
+        made = []
+        try:
+            xs = self._inputs(x, made, "predict")
+            n = check_samples(xs, [])
+            parts = [tidy(lambda: self.execute(take(xs, s, e), False)) for s, e in batch_ranges(n, batch_size)]
+            if len(parts) == 1:
+                return single(parts[0])
+            result = tidy(lambda: [ops.concat([p[k] for p in parts], 0) for k in range(len(self.outputs))])
+            dispose(parts)
+            return single(result)
+        finally:
+            dispose(made)
+
+    def predict_on_batch(self, x):
+        made = []
+        try:
+            return single(tidy(lambda: self.execute(self._inputs(x, made, "predict_on_batch"), False)))
+        finally:
+            dispose(made)
+
+    def train_on_batch(self, x, y):
+        """One optimizer step on (x, y): the loss (and metrics) before the update, as numbers."""
+        self._check_compiled("train_on_batch")
+        made = []
+        try:
+            xs, ys, _ = self._data(x, y, made, "train_on_batch")
+            values = tidy(lambda: self._train_batch(xs, ys))
+            result = [float(v) for v in values]
+            dispose(values)
+            return single(result)
+        finally:
+            dispose(made)
