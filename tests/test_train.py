@@ -226,10 +226,14 @@ def test_minimize_options(backend):
         def f():
             return wt.sum(a * a + b * b + frozen * frozen)
         assert opt.minimize(f) is None
-        assert_close(a, [0.8]) and assert_close(b, [1.6]) and assert_close(frozen, [3.0])
+        assert_close(a, [0.8])
+        assert_close(b, [1.6])
+        assert_close(frozen, [3.0])
         cost = opt.minimize(f, return_cost=True, var_list=[b])
         assert_close(cost, 0.64 + 2.56 + 9.0)
-        assert_close(a, [0.8]) and assert_close(b, [1.6 * 0.8]) and assert_close(frozen, [3.0])
+        assert_close(a, [0.8])
+        assert_close(b, [1.6 * 0.8])
+        assert_close(frozen, [3.0])
     finally:
         wt.dispose([a, b, frozen])
 

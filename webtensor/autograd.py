@@ -3,7 +3,7 @@ reverse (a loop, so graph depth is unbounded) calling each op's backward."""
 from .engine import ENGINE, Tape
 from .ops.core import as_tensor, op, tensor_ids
 from .ops.creation import ones_like
-from .ops.elementwise import add, cast
+from .ops.elementwise import add, cast, clone
 from .ops.reduction import sum as _sum
 from .ops.shape import reshape
 from .tensor import Tensor
@@ -51,41 +51,66 @@ def _gradients(f, xs, dy=None, allow_unused=False):
     return y, out
 
 
+def _made_since(start, *tensors):
+    """Dispose those of the tensors made after id `start`: never one the caller owns (a
+    variable, an input returned as it is, a Python number's constant)."""
+    for t in tensors:
+        if isinstance(t, Tensor) and t.id > start:
+            t.dispose()
+
+
 def _inputs(xs, name):
+    """The tensors to differentiate for; a tensor listed twice is given a second identity
+    (a clone), so that each argument gets its own gradient."""
     if isinstance(xs, Tensor) or not isinstance(xs, (list, tuple)):
         raise TypeError(f"{name}: the function it returns takes a list of tensors")
-    return [as_tensor(x, f"xs[{i}]", name) for i, x in enumerate(xs)]
+    out, seen = [], set()
+    for i, x in enumerate(xs):
+        t = as_tensor(x, f"xs[{i}]", name)
+        out.append(clone(t) if id(t) in seen else t)
+        seen.add(id(t))
+    return out
+
+
+def _call(f, name, many):
+    """The function grad/grads/value_and_grad(s) return: it converts the arguments, runs
+    _gradients, and frees what it made that it does not return."""
+    def g(xs, dy=None, keep_value=False):
+        start = ENGINE.next_id
+        inputs = _inputs(xs, name) if many else [as_tensor(xs, "x", name)]
+        try:
+            y, gs = _gradients(f, inputs, dy)
+        except BaseException:
+            _made_since(start, *inputs)
+            raise
+        returned = {id(y), *(id(g) for g in gs)}
+        _made_since(start, *(t for t in inputs if id(t) not in returned))  # converted or cloned arguments
+        if not keep_value:
+            _made_since(start, y)
+        return y, (gs if many else gs[0])
+    return g
 
 
 def grad(f):
     """grad(f)(x, dy=None): the gradient of f(x) with respect to x."""
-    def g(x, dy=None):
-        y, (gx,) = _gradients(f, [as_tensor(x, "x", "grad")], dy)
-        y.dispose()
-        return gx
-    return g
+    g = _call(f, "grad", False)
+    return lambda x, dy=None: g(x, dy)[1]
 
 
 def grads(f):
     """grads(f)([a, b, ...], dy=None): the gradients of f(a, b, ...) for each argument."""
-    def g(xs, dy=None):
-        y, gs = _gradients(f, _inputs(xs, "grads"), dy)
-        y.dispose()
-        return gs
-    return g
+    g = _call(f, "grads", True)
+    return lambda xs, dy=None: g(xs, dy)[1]
 
 
 def value_and_grad(f):
-    def g(x, dy=None):
-        y, (gx,) = _gradients(f, [as_tensor(x, "x", "value_and_grad")], dy)
-        return y, gx
-    return g
+    g = _call(f, "value_and_grad", False)
+    return lambda x, dy=None: g(x, dy, keep_value=True)
 
 
 def value_and_grads(f):
-    def g(xs, dy=None):
-        return _gradients(f, _inputs(xs, "value_and_grads"), dy)
-    return g
+    g = _call(f, "value_and_grads", True)
+    return lambda xs, dy=None: g(xs, dy, keep_value=True)
 
 
 class VariableGrads(dict):
@@ -102,15 +127,14 @@ def variable_grads(f, var_list=None):
     candidates = var_list if var_list is not None else [v for v in ENGINE.variables.values() if v.trainable]
     if not candidates:
         raise ValueError("variable_grads: there are no trainable variables to differentiate")
+    start = ENGINE.next_id
     y, gs = _gradients(lambda *_: f(), candidates, allow_unused=True)
     if y.rank != 0:
-        dispose_all = [g for g in gs if g is not None] + [y]
-        for t in dispose_all:
-            t.dispose()
+        _made_since(start, y, *gs)
         raise ValueError(f"variable_grads: f must return a scalar loss, got shape {y.shape}")
     found = {v.name: g for v, g in zip(candidates, gs) if g is not None}
     if not found:
-        y.dispose()
+        _made_since(start, y)
         raise ValueError("variable_grads: f does not use any of the trainable variables; make "
                          "sure f encloses every op from the variables to the loss")
     return VariableGrads(y, found)

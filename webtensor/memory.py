@@ -67,13 +67,13 @@ def keep(result):
 
 
 def dispose(container):
-    """Dispose a tensor, or every tensor in a nested list, tuple or dict."""
+    """Dispose a tensor, or every tensor in a nested list, tuple, set or dict."""
     stack = [container]
     while stack:
         o = stack.pop()
         if isinstance(o, Tensor):
             o.dispose()
-        elif isinstance(o, (list, tuple)):
+        elif isinstance(o, (list, tuple, set, frozenset)):
             stack.extend(o)
         elif isinstance(o, dict):
             stack.extend(o.values())

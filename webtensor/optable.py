@@ -174,11 +174,22 @@ def _extremum_grad(dy, y, x):
     return dy * x.equal(y).cast(dy.dtype)
 
 
+def _prod_grad(dy, y, x):
+    """The product of the other elements: y / x, except where x has zeros (one zero: the
+    product of the rest at it, 0 elsewhere; more: 0 everywhere)."""
+    axes = [i for i, (k, d) in enumerate(zip(y.shape, x.shape)) if k == 1 and d != 1]
+    zero = x.equal(0)
+    rest = zero.where(1.0, x).prod(axes, True)
+    zeros = zero.cast("float32").sum(axes, True)
+    at_zero = (zero & zeros.equal(1)).where(rest, 0.0)
+    return dy * zeros.equal(0).where(rest.div(zero.where(1.0, x)), at_zero)
+
+
 REDUCE = {row.name: row for row in [
     Reduction("sum", SAME, np.sum, ("0.0", "acc + x", "acc4 + x", "dot(acc4, vec4(1.0))"),
               lambda dy, y, x: dy.broadcast_to(x.shape)),
     Reduction("prod", SAME, np.prod, ("1.0", "acc * x", "acc4 * x", "acc4.x * acc4.y * acc4.z * acc4.w"),
-              lambda dy, y, x: dy.broadcast_to(x.shape) * y.div(x)),
+              _prod_grad),
     Reduction("max", SAME, np.max, ("uintBitsToFloat(0xff800000u)", "max(acc, x)", "max(acc4, x)", _FOLD_MAX),
               _extremum_grad, nan_check=True),
     Reduction("min", SAME, np.min, ("uintBitsToFloat(0x7f800000u)", "min(acc, x)", "min(acc4, x)", _FOLD_MIN),

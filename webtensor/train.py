@@ -19,12 +19,20 @@ class Optimizer:
         self.iterations = 0
 
     def minimize(self, f, return_cost=False, var_list=None):
+        start = ENGINE.next_id
         result = variable_grads(f, var_list)
-        self.apply_gradients(result.grads)
+        try:
+            self.apply_gradients(result.grads)
+        except BaseException:
+            dispose(list(result.grads.values()))
+            if result.value.id > start:
+                result.value.dispose()
+            raise
         dispose(list(result.grads.values()))
         if return_cost:
             return result.value
-        result.value.dispose()
+        if result.value.id > start:  # f may return a tensor it did not make (a variable)
+            result.value.dispose()
         return None
 
     def compute_gradients(self, f, var_list=None):

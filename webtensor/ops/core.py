@@ -1,6 +1,7 @@
 """The machinery every op uses: the @op scope, running a kernel, turning arguments into tensors,
 broadcasting and axis rules. Each op file builds on these and nothing else."""
 import functools
+import weakref
 
 import numpy as np
 
@@ -40,7 +41,7 @@ def tensor_ids(obj):
         o = stack.pop()
         if isinstance(o, Tensor):
             ids.add(id(o))
-        elif isinstance(o, (list, tuple)):
+        elif isinstance(o, (list, tuple, set, frozenset)):
             stack.extend(o)
         elif isinstance(o, dict):
             stack.extend(o.values())
@@ -69,6 +70,14 @@ def run(op_name, inputs, shape, dtype, kernel, backward=None):
 def from_values(values, dtype):
     """A tensor holding a NumPy array's values (converted to dtype)."""
     backend = ENGINE.backend or ENGINE.ensure_backend()
+    values = np.asarray(values)
+    if dtype == "int32" and values.size and values.dtype.kind in "iuf":
+        if values.dtype.kind == "f":  # as cast() does: NaN to 0, toward zero
+            values = np.trunc(np.nan_to_num(values, nan=0.0, posinf=INT32[1] - 1, neginf=INT32[0]))
+        low, high = values.min(), values.max()
+        if low < INT32[0] or high >= INT32[1]:
+            raise ValueError(f"values {low if low < INT32[0] else high} and beyond are out of the "
+                             "int32 range [-2**31, 2**31)")
     array = np.ascontiguousarray(values, dtype=DTYPES[dtype]).reshape(-1)
     handle = backend.write(array, dtype)
     data = ENGINE.make_data(backend, handle, nbytes(array.size, dtype))
@@ -96,18 +105,21 @@ def as_tensor(x, arg, op_name, dtype=None):
 
 
 _CONSTANTS = {}       # (backend, dtype, type, value) -> Constant, for Python numbers in ops
-MAX_CONSTANTS = 1024  # past this, numbers get ordinary tensors
+MAX_CONSTANTS = 1024  # past this, the oldest is dropped from the cache
+INT32 = (-2 ** 31, 2 ** 31)
 
 
 class Constant(Scalar):
     """A Python number as an operand. Tensors never change, so one shared, untracked
     instance per number serves every op (`x * 2.0` makes no tensor and no upload). It is
-    never disposed, and not counted by memory()."""
+    never disposed by hand, and not counted by memory(): its buffer is released when the
+    cache has dropped it and nothing (a lazy expression, a gradient tape) still uses it."""
     __slots__ = ()
 
     def __init__(self, data, dtype):  # not tracked: owned by the cache, not by a scope
         self.shape, self.dtype, self._kept, self.id = (), dtype, True, 0
         ENGINE.attach(self, data)
+        weakref.finalize(self, data.backend.dispose, data.handle)
 
     def dispose(self):
         pass
@@ -115,12 +127,15 @@ class Constant(Scalar):
 
 def constant(value, dtype):
     backend = ENGINE.backend or ENGINE.ensure_backend()
-    key = (id(backend), dtype, type(value), value)
+    # -0.0 == 0.0 and NaN equals nothing: those are keyed by their text
+    key = (id(backend), dtype, type(value), repr(value) if value == 0 or value != value else value)
     c = _CONSTANTS.get(key)
     if c is None:
-        handle = backend.write(np.array([value], DTYPES[dtype]), dtype)
+        if dtype == "int32" and not INT32[0] <= value < INT32[1]:
+            raise ValueError(f"{value} is out of the int32 range [-2**31, 2**31)")
         if len(_CONSTANTS) >= MAX_CONSTANTS:
-            return make_tensor(ENGINE.make_data(backend, handle, nbytes(1, dtype)), (), dtype)
+            del _CONSTANTS[next(iter(_CONSTANTS))]
+        handle = backend.write(np.array([value], DTYPES[dtype]), dtype)
         c = _CONSTANTS[key] = Constant(ENGINE.make_data(backend, handle, 0, counted=False), dtype)
     return c
 

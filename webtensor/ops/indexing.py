@@ -39,10 +39,29 @@ def gather(x, indices, axis=0, batch_dims=0):
 
 
 # ---- indexing: t[...] ----
+def _host_indices(key, n):
+    """A list or array index as NumPy would read it: booleans select (a mask of length n),
+    negative ints count from the end; out of range is an error."""
+    idx = np.asarray(key)
+    if idx.dtype == bool:
+        if idx.ndim != 1 or idx.size != n:
+            raise IndexError(f"getitem: a boolean index must have length {n}, got shape {idx.shape}")
+        return np.nonzero(idx)[0].astype(np.int32)
+    if idx.size and idx.dtype.kind not in "iu":
+        raise IndexError(f"getitem: list indices must be ints or booleans, got {idx.dtype}")
+    idx = idx.astype(np.int64)
+    if idx.size and (idx.min() < -n or idx.max() >= n):
+        raise IndexError(f"getitem: index {int(idx.min() if idx.min() < -n else idx.max())} is out of "
+                         f"bounds for axis 0 with size {n}")
+    return np.where(idx < 0, idx + n, idx).astype(np.int32)
+
+
 def getitem(x, key):
     x._check_alive("getitem")
-    if isinstance(key, (Tensor, list, np.ndarray)):
+    if isinstance(key, Tensor):
         return gather(x, key, 0)
+    if isinstance(key, (list, np.ndarray)):
+        return gather(x, _host_indices(key, x.shape[0] if x.rank else 0), 0)
     key = key if isinstance(key, tuple) else (key,)
     if sum(k is Ellipsis for k in key) > 1:
         raise IndexError("getitem: an index can only have a single ellipsis ('...')")

@@ -6,7 +6,7 @@ from .. import optable
 from ..engine import ENGINE
 from ..optable import LOGICAL
 from .core import as_tensor, norm_axes, norm_axis, op, run, shape_size
-from .elementwise import abs as _abs, add, cast, div, exp, log, sqrt, square, sub
+from .elementwise import abs as _abs, add, cast, div, exp, is_finite, log, sqrt, square, sub, where
 from .shape import move_axis_last, move_last_axis, reshape, transpose
 
 Moments = namedtuple("Moments", "mean variance")
@@ -81,6 +81,7 @@ argmin = _arg("argmin")
 def logsumexp(x, axis=None, keep_dims=False):
     x = as_tensor(x, "x", "logsumexp")
     m = max(x, axis, True)  # the shift's gradient cancels exactly, so it needs no stop
+    m = where(is_finite(m), m, 0.0)  # all -inf gives -inf, and an inf gives inf, not NaN
     out = add(log(sum(exp(sub(x, m)), axis, True)), m)
     axes = norm_axes(axis, x.rank, "logsumexp")
     return out if keep_dims else reshape(out, [d for i, d in enumerate(x.shape) if i not in axes])
