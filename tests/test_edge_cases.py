@@ -120,3 +120,12 @@ def test_tidy_keeps_and_dispose_frees_tensors_in_sets(backend):
     before = wt.memory().num_tensors
     wt.dispose(kept)
     assert wt.memory().num_tensors == before - 2
+
+
+@pytest.mark.leakcheck
+@pytest.mark.parametrize("make", [lambda: wt.zeros([2 ** 62, 4]), lambda: wt.ones([2 ** 16, 2 ** 16]),
+                                  lambda: wt.random_normal([2 ** 40, 2 ** 40]),
+                                  lambda: wt.tidy(lambda: wt.tile(wt.ones([2, 2]), [2 ** 31, 1]))])
+def test_shapes_too_large_for_a_tensor_fail_before_allocating(backend, make):
+    with pytest.raises(ValueError, match=r"at most 2\*\*31 - 1"):
+        make()

@@ -127,7 +127,8 @@ class Model(Training, Layer):
 
     @property
     def weights(self):
-        return _unique([w for layer in self._all_layers for w in layer.weights])
+        """Trainable weights first, then the others, as tfjs's and Keras's models list them."""
+        return _unique(self.trainable_weights + self.non_trainable_weights)
 
     def set_weights(self, weights):
         set_weight_values(self.weights, weights, self.name)

@@ -60,8 +60,12 @@ def run(op_name, inputs, shape, dtype, kernel, backward=None):
             x._check_alive(op_name)
         handle = data.handle if data.backend is backend else ENGINE.on_backend(x, backend)
         operands.append(Buffer(handle, x.shape, x.dtype))
+    size = shape_size(shape)  # a Python int: exact for any shape
+    if size > MAX_SIZE:
+        raise ValueError(f"{op_name}: a result of shape {tuple(shape)} would have {size} elements; "
+                         f"a tensor holds at most 2**31 - 1")
     handle = kernel(backend, *operands)
-    out = make_tensor(ENGINE.make_data(backend, handle, nbytes(shape_size(shape), dtype)), shape, dtype)
+    out = make_tensor(ENGINE.make_data(backend, handle, nbytes(size, dtype)), shape, dtype)
     if backward is not None and ENGINE.tapes:
         ENGINE.record(inputs, out, backward)
     return out
@@ -104,6 +108,7 @@ def as_tensor(x, arg, op_name, dtype=None):
     return from_values(array, dtype or infer_dtype(array, x))
 
 
+MAX_SIZE = 2 ** 31 - 1  # elements of one tensor: indices are int32 on every backend (GLSL's int)
 _CONSTANTS = {}       # (backend, dtype, type, value) -> Constant, for Python numbers in ops
 MAX_CONSTANTS = 1024  # past this, the oldest is dropped from the cache
 INT32 = (-2 ** 31, 2 ** 31)

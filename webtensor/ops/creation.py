@@ -6,7 +6,7 @@ import numpy as np
 
 from ..dtypes import check_dtype, infer_dtype
 from ..tensor import Tensor
-from .core import as_tensor, from_values, op, run, shape_size
+from .core import MAX_SIZE, as_tensor, from_values, op, run, shape_size
 from .elementwise import cast, clone
 from .shape import reshape
 
@@ -69,9 +69,13 @@ def scalar(value, dtype=None):
 
 def _shape(shape, op_name):
     shape = [shape] if isinstance(shape, (int, np.integer)) else list(shape)
-    if builtins.any(not isinstance(d, (int, np.integer)) or d < 0 for d in shape):
+    if builtins.any(not isinstance(d, (int, np.integer)) or isinstance(d, bool) or d < 0 for d in shape):
         raise ValueError(f"{op_name}: shape must be a list of non-negative ints, got {shape}")
-    return tuple(int(d) for d in shape)
+    shape = tuple(int(d) for d in shape)
+    if shape_size(shape) > MAX_SIZE:
+        raise ValueError(f"{op_name}: shape {shape} would have {shape_size(shape)} elements; a tensor "
+                         "holds at most 2**31 - 1")
+    return shape
 
 
 @op

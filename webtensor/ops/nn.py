@@ -7,8 +7,8 @@ from .core import as_tensor, needs_grad, norm_axis, op, with_grad
 from .creation import random_uniform
 from .elementwise import add, cast, div, exp, greater_equal, mul, rsqrt, sub
 from .linalg import matmul
-from .reduction import max as _max, sum as _sum, logsumexp
-from .indexing import gather
+from .reduction import argmax, logsumexp, max as _max, sum as _sum
+from .indexing import gather, one_hot
 from .shape import _strided, _unslice, contiguous_strides, pad, reshape, reverse, slice, transpose
 
 
@@ -78,18 +78,23 @@ def _patches(xp, fh, fw, out_hw, strides, dilations):
     sn, sh, sw, sc = contiguous_strides(xp.shape)
     shape = (n, out_hw[0], out_hw[1], fh, fw, c)
     strides_ = (sn, sh * strides[0], sw * strides[1], sh * dilations[0], sw * dilations[1], sc)
-
-    def backward(dy, y):  # col2im: scatter each window position back and add them up
-        total = None
-        for i in range(fh):
-            for j in range(fw):
-                part = reshape(slice(dy, [0, 0, 0, i, j, 0], [n, out_hw[0], out_hw[1], 1, 1, c]),
-                               [n, out_hw[0], out_hw[1], c])
-                part = _unslice(part, xp.shape, [0, i * dilations[0], j * dilations[1], 0],
-                                [1, strides[0], strides[1], 1])
-                total = part if total is None else add(total, part)
-        return (total,)
+    backward = lambda dy, y: (_unpatch(dy, xp.shape, strides, dilations),)  # noqa: E731
     return _strided("patches", xp, shape, strides_, 0, backward)
+
+
+def _unpatch(dy, shape, strides, dilations):
+    """col2im, the gradient of _patches: each window position scattered back, and added up."""
+    n, oh, ow, fh, fw, c = dy.shape
+    if tuple(strides) == (fh, fw) and tuple(dilations) == (1, 1):  # windows tile the input: one copy
+        tiled = reshape(transpose(dy, [0, 1, 3, 2, 4, 5]), [n, oh * fh, ow * fw, c])
+        return pad(tiled, [(0, 0), (0, shape[1] - oh * fh), (0, shape[2] - ow * fw), (0, 0)])
+    total = None
+    for i in range(fh):
+        for j in range(fw):
+            part = reshape(slice(dy, [0, 0, 0, i, j, 0], [n, oh, ow, 1, 1, c]), [n, oh, ow, c])
+            part = _unslice(part, shape, [0, i * dilations[0], j * dilations[1], 0], [1, strides[0], strides[1], 1])
+            total = part if total is None else add(total, part)
+    return total
 
 
 def _nhwc(x, name, op_name):
@@ -213,8 +218,26 @@ def _pool(x, filter_size, strides, pad_arg, rounding, op_name, fill_value):
 
 @op
 def max_pool(x, filter_size, strides, pad, dim_rounding_mode=None):
-    win, squeezed, _ = _pool(x, filter_size, strides, pad, dim_rounding_mode, "max_pool", -np.inf)
-    out = _max(win, [3, 4])
+    """The largest value of each window; its gradient goes to the first largest element of
+    the window (in row-major order), as tfjs's maxPoolBackprop does, not to every tie."""
+    x4, squeezed = _nhwc(x, "x", "max_pool")
+    x4 = cast(x4, "float32")
+
+    def forward():
+        win, _, _ = _pool(x4, filter_size, strides, pad, dim_rounding_mode, "max_pool", -np.inf)
+        return _max(win, [3, 4])
+
+    def backward(dy, y):
+        win, _, (fhw, strides_, out_hw, pads) = _pool(x4, filter_size, strides, pad, dim_rounding_mode,
+                                                       "max_pool", -np.inf)
+        n, oh, ow, fh, fw, c = win.shape
+        first = argmax(reshape(transpose(win, [0, 1, 2, 5, 3, 4]), [n, oh, ow, c, fh * fw]), 4)
+        hot = mul(cast(one_hot(first, fh * fw), "float32"), reshape(dy, [n, oh, ow, c, 1]))
+        dwin = transpose(reshape(hot, [n, oh, ow, c, fh, fw]), [0, 1, 2, 4, 5, 3])
+        xp_shape = (n, x4.shape[1] + pads[0][0] + pads[0][1], x4.shape[2] + pads[1][0] + pads[1][1], c)
+        dxp = _unpatch(dwin, xp_shape, strides_, (1, 1))
+        return (slice(dxp, [0, pads[0][0], pads[1][0], 0], list(x4.shape)),)
+    out = with_grad([x4], forward, backward)
     return reshape(out, out.shape[1:]) if squeezed else out
 
 
