@@ -5,6 +5,7 @@ a blocking readback of its output. The results go to window.wtBenchResult as JSO
 
 argv[1]: JSON config {reps: [min, max], budget_s, warmup, only, profile, smoke}.
 """
+import inspect
 import json
 import sys
 import time
@@ -53,6 +54,10 @@ class Webtensor:
         wt.set_backend(self.backend)
         t0 = time.perf_counter()
         out = run()
+        if inspect.isawaitable(out):  # a run_async workload (fit): awaited, returns host values
+            values = await out
+            ms = (time.perf_counter() - t0) * 1e3
+            return ms, (np.array(values) if keep_values else None)
         values = (await out.data()) if read == "async" else out.data_sync()
         ms = (time.perf_counter() - t0) * 1e3
         out.dispose()

@@ -280,7 +280,8 @@ async def run(wt, workloads, cfg):
               "counted_by": "GLContext.calls (GL calls through its state cache) and .draws; "
                             "crossings counted by wrapping the context's JS entry points",
               "workloads": []}
-    for w in (w for w in workloads if w.read == "sync"):  # an async read splits no differently
+    # an async read splits no differently; a fit (run_async) is many steps, not one issue
+    for w in (w for w in workloads if w.read == "sync" and not w.run_async):
         try:
             result["workloads"].append(profile_workload(wt, w, ctx, context, costs, cfg["profile_reps"]))
         except Exception as e:

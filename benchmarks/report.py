@@ -53,7 +53,7 @@ def timings(data):
 def cold(data):
     header = ["first call, ms"] + list(ALL)
     init = data["init_ms"]
-    rows = [["backend start-up"] + [_num(init[k]) if isinstance(init.get(k), float) else "—"
+    rows = [["backend start-up"] + [_num(init[k]) if isinstance(init.get(k), (int, float)) else "—"
                                     for k in ALL]]
     for w in data["workloads"]:
         c = w["contenders"]

@@ -1,5 +1,6 @@
 // The TensorFlow.js side of benchmarks/workloads.py: each kind as the same sequence of ops,
-// timed here in JS with performance.now() so that tfjs pays no Pyodide crossing.
+// timed here in JS with performance.now() so that tfjs pays no Pyodide crossing. A run returns
+// the output tensor, or (the layers fits) a Promise of the values, already read back.
 (() => {
   const KINDS = {
     matmul: ({ a, b }, { n }) => {
@@ -39,6 +40,20 @@
       };
       return { keep: [X, Y, W1, B1, W2, B2, opt], run: () => opt.minimize(loss, true) };
     },
+    layers_fit: (arrays, p) => {
+      const { model, X, Y } = layersModel(arrays, p);
+      const opt = tf.train.adam(p.lr, 0.9, 0.999, p.epsilon);
+      model.compile({ optimizer: opt, loss: "categoricalCrossentropy" });
+      const run = async () => {
+        const h = await model.fit(X, Y, { epochs: 1, batchSize: p.batch, shuffle: false, verbose: 0 });
+        return Float32Array.from(h.history.loss);  // numbers: fit has already read them back
+      };
+      return { keep: [model, X, Y, opt], run };
+    },
+    layers_predict: (arrays, p) => {
+      const { model, X, Y } = layersModel(arrays, p);
+      return { keep: [model, X, Y], run: () => model.predict(X, { batchSize: p.samples }) };
+    },
     transfer: ({ a }) => ({
       keep: [],
       run: () => {
@@ -48,6 +63,30 @@
       },
     }),
   };
+
+  // The sequential models of workloads.py's _layers_model, weights set from its arrays.
+  function layersModel(arrays, p) {
+    let layers, xShape;
+    if (p.arch === "mlp") {
+      const [nIn, nHidden, nOut] = p.sizes;
+      layers = [tf.layers.dense({ units: nHidden, activation: "relu", inputShape: [nIn] }),
+                tf.layers.dense({ units: nOut, activation: "softmax" })];
+      xShape = [p.samples, nIn];
+    } else {
+      layers = [tf.layers.conv2d({ filters: p.filters, kernelSize: p.kernel, activation: "relu",
+                                   inputShape: [p.hw, p.hw, 1] }),
+                tf.layers.maxPooling2d({ poolSize: p.pool }), tf.layers.flatten(),
+                tf.layers.dense({ units: p.classes, activation: "softmax" })];
+      xShape = [p.samples, p.hw, p.hw, 1];
+    }
+    const model = tf.sequential({ layers });
+    const values = model.weights.map((w, i) => tf.tensor(arrays[p.weights[i]], w.shape));
+    model.setWeights(values);  // the variables take copies
+    values.forEach((t) => t.dispose());
+    const X = tf.tensor(arrays.x, xShape);
+    const Y = tf.tensor(arrays.y, [p.samples, arrays.y.length / p.samples]);
+    return { model, X, Y };
+  }
 
   const states = new Map();
   let next = 0;
@@ -82,6 +121,10 @@
       await use(s.backend);
       const t0 = performance.now();
       const out = s.run();
+      if (out instanceof Promise) {  // a fit: awaited, resolves to numbers already read back
+        const values = await out;
+        return { ms: performance.now() - t0, values: keepValues ? values : null };
+      }
       const values = s.read === "async" ? await out.data() : out.dataSync();
       const ms = performance.now() - t0;
       out.dispose();

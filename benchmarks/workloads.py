@@ -3,8 +3,10 @@ versions. Runs inside Pyodide. benchmarks/workloads.js holds the TensorFlow.js v
 each kind under the same name, written as the same sequence of ops.
 
 A webtensor version returns (run, keep): run() makes the output tensor (the runner reads it
-back inside the timed region), keep lists the tensors to dispose afterwards. A NumPy version
-returns run(), which returns the output array.
+back inside the timed region), keep lists the tensors to dispose afterwards. Where the workload
+is marked run_async (the layers fit workloads), run() is a coroutine, awaited inside the timed
+region, that returns host values (fit: the epoch's loss from History, already read back). A
+NumPy version returns run(), which returns the output array.
 """
 from dataclasses import dataclass
 
@@ -13,6 +15,7 @@ import numpy as np
 ALL = ("webtensor webgl", "webtensor cpu", "tfjs webgl", "tfjs wasm", "tfjs cpu", "numpy")
 GPU_ONLY = ("webtensor webgl", "tfjs webgl")
 NO_NUMPY = ALL[:-1]
+NO_TFJS_WASM = tuple(c for c in ALL if c != "tfjs wasm")
 
 
 @dataclass
@@ -27,6 +30,15 @@ class Workload:
     notes: str = ""
     rtol: float = 1e-3          # of the reference's largest magnitude
     read: str = "sync"          # how a timed run reads its output: data_sync() or "async", await data()
+    run_async: bool = False     # webtensor's run() is a coroutine returning host values (fit)
+
+
+# tfjs-layers models, built the same way on both sides (workloads.js: LAYERS); the weights are
+# generated in inputs() under these names, in the models' get_weights / getWeights order.
+MLP_LAYERS = {"arch": "mlp", "sizes": [784, 128, 10], "weights": ["w1", "b1", "w2", "b2"]}
+CNN_LAYERS = {"arch": "cnn", "hw": 28, "filters": 8, "kernel": 3, "pool": 2, "classes": 10,
+              "weights": ["k1", "c1", "w2", "b2"]}
+ADAM = {"lr": 0.001, "epsilon": 1e-7}
 
 
 WORKLOADS = [
@@ -55,6 +67,31 @@ WORKLOADS = [
              read="async", notes="the loss read with await data() / await t.data()"),
     Workload("upload + download 4 MB", "transfer", {"n": 1 << 20}, GPU_ONLY,
              notes="cpu backends keep host arrays: nothing to transfer"),
+    Workload("MLP 784-128-10 fit epoch, 1024 samples, batch 128", "layers_fit",
+             {**MLP_LAYERS, **ADAM, "samples": 1024, "batch": 128}, smoke=False, checks=2,
+             run_async=True, notes=(
+                 "layers API: sequential dense relu, dense softmax; categorical crossentropy, adam "
+                 "(epsilon 1e-7 on every side); one fit epoch (shuffle off, verbose 0), weights set "
+                 "from the same arrays on every side; each run goes on training the same model. "
+                 "Read: the epoch's loss from History (webtensor reads it back once per epoch; tfjs "
+                 "syncs it at the end of fit). Checked: the losses of the first two epochs against "
+                 "a float64 NumPy re-implementation of the same adam epochs (the NumPy contender "
+                 "runs it in float32). Both fits yield to the page: webtensor after every batch "
+                 "(setTimeout 0), tfjs when 125 ms have passed (requestAnimationFrame)")),
+    Workload("CNN conv8 3x3-maxpool-dense10 fit epoch, 28x28x1, 256 samples, batch 64", "layers_fit",
+             {**CNN_LAYERS, **ADAM, "samples": 256, "batch": 64}, NO_TFJS_WASM, smoke=False, checks=2,
+             run_async=True, notes=(
+                 "layers API: conv2d 8 filters 3x3 valid relu, max_pooling2d 2x2, flatten, dense 10 "
+                 "softmax; categorical crossentropy, adam (epsilon 1e-7); one fit epoch, as the MLP "
+                 "fit. Read: the epoch's loss from History. Checked: the losses of the first two "
+                 "epochs against a float64 NumPy re-implementation (conv, max-pool and dense "
+                 "backprop, adam). No tfjs wasm: 4.22's wasm backend has no Conv2DBackpropFilter "
+                 "kernel, so it cannot train a conv layer")),
+    Workload("MLP 784-128-10 predict, batch 1024", "layers_predict",
+             {**MLP_LAYERS, "samples": 1024}, notes=(
+                 "layers API: predict of the MLP above (batch size 1024: one forward pass); read: "
+                 "data_sync / dataSync of the [1024, 10] probabilities. Checked against the forward "
+                 "pass in float64 NumPy")),
 ]
 
 
@@ -80,7 +117,41 @@ def inputs(w: Workload, seed=0):
                 "b1": np.zeros(n_hidden, np.float32),
                 "w2": u(n_hidden, n_out) * np.float32(np.sqrt(6 / (n_hidden + n_out))),
                 "b2": np.zeros(n_out, np.float32)}
+    if w.kind in ("layers_fit", "layers_predict"):
+        return {**_layers_weights(p, rng), **_layers_data(p, rng)}
     raise KeyError(w.kind)
+
+
+def _layers_weights(p, rng):
+    """Glorot-uniform kernels and small random biases, float32, named as p["weights"]."""
+    def glorot(shape, fan_in, fan_out):
+        return (rng.uniform(-1, 1, shape) * np.sqrt(6 / (fan_in + fan_out))).astype(np.float32)
+
+    def bias(n):
+        return (rng.uniform(-1, 1, n) * 0.1).astype(np.float32)
+    if p["arch"] == "mlp":
+        n_in, n_hidden, n_out = p["sizes"]
+        values = [glorot((n_in, n_hidden), n_in, n_hidden), bias(n_hidden),
+                  glorot((n_hidden, n_out), n_hidden, n_out), bias(n_out)]
+    else:
+        k, f, n_flat = p["kernel"], p["filters"], _cnn_flat(p)
+        values = [glorot((k, k, 1, f), k * k, k * k * f), bias(f),
+                  glorot((n_flat, p["classes"]), n_flat, p["classes"]), bias(p["classes"])]
+    return dict(zip(p["weights"], values))
+
+
+def _cnn_flat(p):
+    side = (p["hw"] - p["kernel"] + 1) // p["pool"]
+    return side * side * p["filters"]
+
+
+def _layers_data(p, rng):
+    """Inputs in [0, 1) (pixel-like) and, for fit, random one-hot labels."""
+    n = p["samples"]
+    shape = (n, p["sizes"][0]) if p["arch"] == "mlp" else (n, p["hw"], p["hw"], 1)
+    n_out = p["sizes"][-1] if p["arch"] == "mlp" else p["classes"]
+    return {"x": rng.random(shape, dtype=np.float32),
+            "y": np.eye(n_out, dtype=np.float32)[rng.integers(0, n_out, n)]}
 
 
 # ---- NumPy: the reference (float64) and the NumPy contender (float32) ----
@@ -97,27 +168,17 @@ def _softmax(x):
     return e / e.sum(axis=-1, keepdims=True)
 
 
-class MLP:
-    """784-256-10, relu, softmax cross-entropy (mean over the batch), adam as tfjs 4.x."""
+class Adam:
+    """Parameters updated by adam as tfjs 4.x (bias-corrected moments, epsilon outside the sqrt)."""
 
-    def __init__(self, x, dtype):
+    def __init__(self, params, dtype):
         self.dt = dtype
-        self.params = [np.array(x[k], dtype) for k in ("w1", "b1", "w2", "b2")]
+        self.params = [np.array(v, dtype) for v in params]
         self.m = [np.zeros_like(p) for p in self.params]
         self.v = [np.zeros_like(p) for p in self.params]
         self.t = 0
 
-    def step(self, x, y, lr, b1=0.9, b2=0.999, eps=1e-7):
-        w1, c1, w2, c2 = self.params
-        pre = x @ w1 + c1
-        h = np.maximum(pre, 0)
-        logits = h @ w2 + c2
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        loss = -(y * log_p).sum(axis=1).mean()
-        d_logits = (np.exp(log_p) - y) / x.shape[0]
-        dh = (d_logits @ w2.T) * (pre > 0)
-        grads = [x.T @ dh, dh.sum(axis=0), h.T @ d_logits, d_logits.sum(axis=0)]
+    def update(self, grads, lr, b1, b2, eps):
         self.t += 1
         for p, g, m, v in zip(self.params, grads, self.m, self.v):
             m *= b1
@@ -126,7 +187,100 @@ class MLP:
             v += (1 - b2) * g * g
             m_hat, v_hat = m / (1 - b1 ** self.t), v / (1 - b2 ** self.t)
             p -= (lr * m_hat / (np.sqrt(v_hat) + eps)).astype(self.dt)
+
+
+def _log_softmax(logits):
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+class MLP(Adam):
+    """n_in-n_hidden-n_out, relu, softmax cross-entropy (mean over the batch), adam as tfjs 4.x.
+    The same as the layers model dense relu, dense softmax, categorical crossentropy: that loss
+    clips the probabilities to [1e-7, 1 - 1e-7], which these never reach."""
+
+    def __init__(self, x, dtype, names=("w1", "b1", "w2", "b2")):
+        super().__init__([x[k] for k in names], dtype)
+
+    def forward(self, x):
+        w1, c1, w2, c2 = self.params
+        return np.exp(_log_softmax(np.maximum(x @ w1 + c1, 0) @ w2 + c2))
+
+    def step(self, x, y, lr, b1=0.9, b2=0.999, eps=1e-7):
+        w1, c1, w2, c2 = self.params
+        pre = x @ w1 + c1
+        h = np.maximum(pre, 0)
+        log_p = _log_softmax(h @ w2 + c2)
+        loss = -(y * log_p).sum(axis=1).mean()
+        d_logits = (np.exp(log_p) - y) / x.shape[0]
+        dh = (d_logits @ w2.T) * (pre > 0)
+        self.update([x.T @ dh, dh.sum(axis=0), h.T @ d_logits, d_logits.sum(axis=0)], lr, b1, b2, eps)
         return np.array([loss], self.dt)
+
+
+class CNN(Adam):
+    """conv2d (valid, stride 1) relu, max-pool (pool x pool, stride pool), flatten, dense softmax;
+    categorical cross-entropy (mean over the batch), adam. The pool's gradient goes to the first
+    maximum of each window, as tfjs's maxPoolBackprop does (ties are zeros from the relu, whose
+    gradient is 0 either way)."""
+
+    def __init__(self, x, dtype, pool, names=("k1", "c1", "w2", "b2")):
+        super().__init__([x[k] for k in names], dtype)
+        self.pool = pool
+
+    def _forward(self, x):
+        k, c, w, b = self.params
+        windows = np.lib.stride_tricks.sliding_window_view(x, k.shape[:2], axis=(1, 2))
+        pre = np.tensordot(windows, k, axes=([4, 5, 3], [0, 1, 2])) + c  # [n, oh, ow, f]
+        a = np.maximum(pre, 0)
+        n, oh, ow, f = a.shape
+        q = self.pool
+        ph, pw = oh // q, ow // q
+        # [n, ph, pw, f, q*q]: each pooling window's values
+        blocks = a[:, :ph * q, :pw * q].reshape(n, ph, q, pw, q, f).transpose(0, 1, 3, 5, 2, 4)
+        blocks = blocks.reshape(n, ph, pw, f, q * q)
+        pooled = blocks.max(axis=-1)
+        logits = pooled.reshape(n, -1) @ w + b
+        return windows, pre, blocks, pooled, logits
+
+    def forward(self, x):
+        return np.exp(_log_softmax(self._forward(x)[-1]))
+
+    def step(self, x, y, lr, b1=0.9, b2=0.999, eps=1e-7):
+        k, c, w, b = self.params
+        windows, pre, blocks, pooled, logits = self._forward(x)
+        n, ph, pw, f = pooled.shape
+        q = self.pool
+        flat = pooled.reshape(n, -1)
+        log_p = _log_softmax(logits)
+        loss = -(y * log_p).sum(axis=1).mean()
+        d_logits = (np.exp(log_p) - y) / n
+        d_pooled = (d_logits @ w.T).reshape(pooled.shape)
+        first = np.eye(q * q, dtype=self.dt)[blocks.argmax(axis=-1)]  # [n, ph, pw, f, q*q]
+        d_blocks = (first * d_pooled[..., None]).reshape(n, ph, pw, f, q, q).transpose(0, 1, 4, 2, 5, 3)
+        d_a = np.zeros_like(pre)
+        d_a[:, :ph * q, :pw * q] = d_blocks.reshape(n, ph * q, pw * q, f)
+        d_pre = d_a * (pre > 0)
+        d_k = np.tensordot(windows, d_pre, axes=([0, 1, 2], [0, 1, 2]))  # [cin, kh, kw, f]
+        grads = [d_k.transpose(1, 2, 0, 3), d_pre.sum(axis=(0, 1, 2)), flat.T @ d_logits, d_logits.sum(axis=0)]
+        self.update(grads, lr, b1, b2, eps)
+        return np.array([loss], self.dt)
+
+
+def _layers_numpy(p, x, dtype):
+    if p["arch"] == "mlp":
+        return MLP(x, dtype, p["weights"])
+    return CNN(x, dtype, p["pool"], p["weights"])
+
+
+def _fit_epoch(model, x, y, p):
+    """One epoch in order (no shuffle): the mean over the samples of each batch's loss, taken
+    before that batch's update, as fit's History reports it."""
+    n, total = x.shape[0], 0.0
+    for start in range(0, n, p["batch"]):
+        end = min(start + p["batch"], n)
+        total += float(model.step(x[start:end], y[start:end], p["lr"], eps=p["epsilon"])[0]) * (end - start)
+    return np.array([total / n], model.dt)
 
 
 def reference(w: Workload, x):
@@ -146,6 +300,11 @@ def reference(w: Workload, x):
     if w.kind == "mlp_step":
         mlp = MLP(d, np.float64)
         return [mlp.step(d["x"], d["y"], p["lr"], eps=p["epsilon"]) for _ in range(w.checks)]
+    if w.kind == "layers_fit":  # each checked run is one more epoch of the same model
+        model = _layers_numpy(p, d, np.float64)
+        return [_fit_epoch(model, d["x"], d["y"], p) for _ in range(w.checks)]
+    if w.kind == "layers_predict":
+        return [_layers_numpy(p, d, np.float64).forward(d["x"])]
     if w.kind == "transfer":
         return [d["a"]]
     raise KeyError(w.kind)
@@ -164,6 +323,12 @@ def numpy_version(w: Workload, x):
     if w.kind == "mlp_step":
         mlp = MLP(x, np.float32)
         return lambda: mlp.step(x["x"], x["y"], p["lr"], eps=p["epsilon"])
+    if w.kind == "layers_fit":
+        model = _layers_numpy(p, x, np.float32)
+        return lambda: _fit_epoch(model, x["x"], x["y"], p)
+    if w.kind == "layers_predict":
+        model = _layers_numpy(p, x, np.float32)
+        return lambda: model.forward(x["x"])
     raise KeyError(w.kind)
 
 
@@ -191,7 +356,8 @@ def _no_cpu_forward(wt, fn):
 
 def webtensor_version(wt, w: Workload, x):
     p = w.params
-    t = {k: wt.tensor(v) for k, v in x.items() if w.kind not in ("mlp_step", "transfer")}
+    own = ("mlp_step", "transfer", "layers_fit", "layers_predict")  # these make their own tensors
+    t = {k: wt.tensor(v) for k, v in x.items() if w.kind not in own}
     if w.kind == "matmul":
         return (lambda: wt.matmul(t["a"], t["b"])), list(t.values())
     if w.kind == "add_chain":
@@ -223,4 +389,35 @@ def webtensor_version(wt, w: Workload, x):
         return (lambda: opt.minimize(loss, return_cost=True)), [xs, ys, w1, b1, w2, b2, opt]
     if w.kind == "transfer":
         return (lambda: _upload(wt, wt.tensor(x["a"]))), []
+    if w.kind == "layers_fit":
+        model = _layers_model(wt, p, x)
+        opt = wt.train.adam(p["lr"], 0.9, 0.999, p["epsilon"])
+        model.compile(optimizer=opt, loss="categorical_crossentropy")
+        xs, ys = wt.tensor(x["x"]), wt.tensor(x["y"])
+
+        async def fit_epoch():
+            history = await model.fit(xs, ys, epochs=1, batch_size=p["batch"], shuffle=False, verbose=0)
+            return np.array(history.history["loss"])  # a Python float: read back by fit
+        return fit_epoch, [xs, ys, model, opt]
+    if w.kind == "layers_predict":
+        model, xs = _layers_model(wt, p, x), wt.tensor(x["x"])
+        return (lambda: model.predict(xs, batch_size=p["samples"])), [xs, model]
     raise KeyError(w.kind)
+
+
+def _layers_model(wt, p, x):
+    """The sequential model of p["arch"] (as workloads.js's LAYERS), its weights set from x."""
+    L = wt.layers
+    if p["arch"] == "mlp":
+        n_in, n_hidden, n_out = p["sizes"]
+        layers = [L.dense(units=n_hidden, activation="relu", input_shape=[n_in]),
+                  L.dense(units=n_out, activation="softmax")]
+    else:
+        hw = p["hw"]
+        layers = [L.conv2d(filters=p["filters"], kernel_size=p["kernel"], activation="relu",
+                           input_shape=[hw, hw, 1]),
+                  L.max_pooling2d(pool_size=p["pool"]), L.flatten(),
+                  L.dense(units=p["classes"], activation="softmax")]
+    model = wt.sequential(layers)
+    model.set_weights([x[k] for k in p["weights"]])
+    return model
