@@ -356,3 +356,35 @@ def test_fit_before_compile_and_other_errors(backend):
     with pytest.raises(ValueError, match="needs an input_shape"):
         wt.sequential([wt.layers.dense(units=2)])
     m.dispose()
+
+
+def _dataset_model():
+    model = wt.sequential([wt.layers.dense(units=1, input_shape=[2], kernel_initializer="zeros")])
+    model.compile(optimizer=wt.train.sgd(0.1), loss="mean_squared_error")
+    return model
+
+
+def test_fit_dataset_matches_fit_on_the_same_batches(backend):
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(12, 2)).astype(np.float32)
+    y = (x @ np.array([[1.5], [-2.0]], np.float32) + 0.5).astype(np.float32)
+    a, b = _dataset_model(), _dataset_model()
+    try:
+        ha = run(a.fit(x, y, epochs=3, batch_size=4, shuffle=False, verbose=0))
+        batches = [(x[i:i + 4], y[i:i + 4]) for i in range(0, 12, 4)]
+        hb = run(b.fit_dataset(batches, epochs=3, verbose=0, validation_data=(x, y)))
+        assert np.allclose(ha.history["loss"], hb.history["loss"], rtol=1e-5)
+        assert len(hb.history["val_loss"]) == 3
+        for wa, wb in zip(a.get_weights(), b.get_weights()):
+            assert np.allclose(wa.numpy(), wb.numpy(), rtol=1e-5, atol=1e-6)
+        def generate():  # a generator function: a fresh iterator per epoch, {"xs", "ys"} items
+            for i in range(0, 12, 4):
+                yield {"xs": x[i:i + 4], "ys": y[i:i + 4]}
+        before = wt.memory().num_tensors
+        hc = run(b.fit_dataset(generate, epochs=2, batches_per_epoch=2, verbose=0))
+        assert len(hc.history["loss"]) == 2 and wt.memory().num_tensors == before
+        with pytest.raises(ValueError, match="one-shot iterator"):
+            run(b.fit_dataset(generate(), epochs=2, verbose=0))
+    finally:
+        a.dispose()
+        b.dispose()

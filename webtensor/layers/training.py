@@ -177,17 +177,12 @@ class Training:
         self._check_compiled("fit")
         if class_weight is not None or sample_weight is not None:
             raise NotImplementedError("fit: class_weight and sample_weight are not supported yet")
-        if self._fitting:
-            raise RuntimeError(f"{self.name}: another fit() call is running on this model")
-        from .. import next_frame  # webtensor's __init__ imports this package: late import
         made = []
-        self._fitting = True
         try:
             xs, ys, n = self._data(x, y, made, "fit")
             val = None
             if validation_data is not None:
-                vx, vy = validation_data[0], validation_data[1]
-                val = self._data(vx, vy, made, "fit (validation_data)")
+                val = self._data(validation_data[0], validation_data[1], made, "fit (validation_data)")
             elif validation_split:
                 if not 0 < validation_split < 1:
                     raise ValueError(f"fit: validation_split must be in (0, 1), got {validation_split}")
@@ -197,32 +192,108 @@ class Training:
                                      "no training or no validation samples")
                 (xs, vxs), (ys, vys) = split(xs, at, made), split(ys, at, made)
                 val, n = (vxs, vys, n - at), at
+
+            def batches():
+                order = np.random.permutation(n) if shuffle else None
+                for start, end in batch_ranges(n, batch_size):
+                    yield (lambda s=start, e=end: (take(xs, s, e, order), take(ys, s, e, order), e - s))
+            validate = (lambda: self._test_loop(*val, batch_size)) if val is not None else None
+            params = {"epochs": epochs, "initial_epoch": initial_epoch, "samples": n, "batch_size": batch_size,
+                      "steps": -(-n // batch_size), "verbose": verbose}
+            return await self._train(batches, validate, params, callbacks)
+        finally:
+            dispose(made)
+
+    async def fit_dataset(self, dataset, epochs=1, batches_per_epoch=None, validation_data=None,
+                          callbacks=None, verbose=1, initial_epoch=0):
+        """Train on batches from `dataset` (tfjs's fitDataset): an iterable of (x, y) pairs (or
+        {"xs": x, "ys": y} dicts, as tfjs's datasets yield), iterated anew each epoch — a list,
+        an object whose __iter__ starts over, or a function returning an iterator (a
+        generator function). batches_per_epoch caps an epoch; validation_data is (x, y)
+        arrays (a tuple) or another such dataset."""
+        self._check_compiled("fit_dataset")
+        made, used = [], []  # used: a one-shot iterator already run through
+
+        def batches():
+            source = dataset() if callable(dataset) else dataset
+            if iter(source) is source:
+                if any(source is u for u in used):
+                    raise ValueError("fit_dataset: the dataset is a one-shot iterator, exhausted after one "
+                                     "epoch; pass a list or a function that returns a new iterator")
+                used.append(source)
+            for b, item in enumerate(source):
+                if batches_per_epoch is not None and b >= batches_per_epoch:
+                    break
+                yield (lambda item=item: self._batch_of(item, "fit_dataset"))
+        try:
+            validate = None
+            if isinstance(validation_data, tuple) and len(validation_data) == 2:  # (x, y) arrays
+                vx, vy, vn = self._data(*validation_data, made, "fit_dataset (validation_data)")
+                validate = lambda: self._test_loop(vx, vy, vn, vn)  # noqa: E731
+            elif validation_data is not None:
+                validate = lambda: self._test_batches(validation_data)  # noqa: E731
+            params = {"epochs": epochs, "initial_epoch": initial_epoch, "steps": batches_per_epoch,
+                      "verbose": verbose}
+            return await self._train(batches, validate, params, callbacks)
+        finally:
+            dispose(made)
+
+    def _batch_of(self, item, what):
+        """(xs, ys, size) from one dataset element; conversions are freed by the caller's tidy."""
+        x, y = (item["xs"], item["ys"]) if isinstance(item, dict) else item
+        xs, ys, n = self._data(x, y, [], what)
+        return xs, ys, n
+
+    def _test_batches(self, dataset):
+        """Mean loss and metrics over a dataset's batches, weighted by their sizes."""
+        totals, seen = None, 0
+        for item in (dataset() if callable(dataset) else dataset):
+            def step():
+                xs, ys, n = self._batch_of(item, "fit_dataset (validation_data)")
+                total, extra = self._outputs_and_logs(xs, ys, False)
+                values = [v * n for v in [total] + extra]
+                return (values if totals is None else [t + v for t, v in zip(totals, values)]), n
+            new, n = tidy(step)
+            dispose(totals)
+            totals, seen = new, seen + n
+        if totals is None:
+            raise ValueError("fit_dataset: validation_data gave no batches")
+        result = tidy(lambda: [t / seen for t in totals])
+        dispose(totals)
+        return result
+
+    async def _train(self, batches, validate, params, callbacks):
+        """The epochs of fit and fit_dataset: batches() gives each epoch's batches as functions
+        returning (xs, ys, size); validate() the validation logs as scalar tensors, or None."""
+        if self._fitting:
+            raise RuntimeError(f"{self.name}: another fit() call is running on this model")
+        from .. import next_frame  # webtensor's __init__ imports this package: late import
+        self._fitting = True
+        try:
             history = cbs.History()
-            user = cbs.as_callbacks(callbacks)
-            all_cbs = [history] + ([cbs.ProgressLogger()] if verbose == 1 else []) + user
-            params = {"epochs": epochs, "initial_epoch": initial_epoch, "samples": n,
-                      "batch_size": batch_size, "metrics": self.metrics_names, "verbose": verbose,
-                      "do_validation": val is not None}
+            verbose = params["verbose"]
+            all_cbs = [history] + ([cbs.ProgressLogger()] if verbose == 1 else []) + cbs.as_callbacks(callbacks)
+            params = {**params, "metrics": self.metrics_names, "do_validation": validate is not None}
             clist = cbs.CallbackList(all_cbs, self, params)
             batch_logs_wanted = clist.wants("on_batch_end")
             self.stop_training, self.history = False, history
             await clist.call("on_train_begin", {})
-            for epoch in range(initial_epoch, epochs):
+            for epoch in range(params["initial_epoch"], params["epochs"]):
                 await clist.call("on_epoch_begin", epoch, {})
-                order = np.random.permutation(n) if shuffle else None
                 totals, seen = None, 0
-                for b, (start, end) in enumerate(batch_ranges(n, batch_size)):
-                    await clist.call("on_batch_begin", b, {"batch": b, "size": end - start})
+                for b, load in enumerate(batches()):
+                    await clist.call("on_batch_begin", b, {"batch": b})
 
                     def step():
-                        values = self._train_batch(take(xs, start, end, order), take(ys, start, end, order))
-                        weighted = [v * (end - start) for v in values]
+                        xs, ys, size = load()
+                        values = self._train_batch(xs, ys)
+                        weighted = [v * size for v in values]
                         sums = weighted if totals is None else [t + w for t, w in zip(totals, weighted)]
-                        return sums, values
-                    new, values = tidy(step)
+                        return sums, values, size
+                    new, values, size = tidy(step)
                     dispose(totals)
-                    totals, seen = new, seen + end - start
-                    logs = {"batch": b, "size": end - start}
+                    totals, seen = new, seen + size
+                    logs = {"batch": b, "size": size}
                     if batch_logs_wanted:  # a read per batch only when a callback asks for it
                         logs.update(zip(self.metrics_names, (float(v) for v in values)))
                     dispose(values)
@@ -230,10 +301,12 @@ class Training:
                     await next_frame()
                     if self.stop_training:
                         break
+                if totals is None:
+                    raise ValueError(f"{self.name}: an epoch had no batches (an empty dataset?)")
                 epoch_logs = {k: float(t) / seen for k, t in zip(self.metrics_names, totals)}
                 dispose(totals)
-                if val is not None:
-                    vals = self._test_loop(val[0], val[1], val[2], batch_size)
+                if validate is not None:
+                    vals = validate()
                     epoch_logs.update({"val_" + k: float(t) for k, t in zip(self.metrics_names, vals)})
                     dispose(vals)
                 await clist.call("on_epoch_end", epoch, epoch_logs)
@@ -244,7 +317,6 @@ class Training:
             return history
         finally:
             self._fitting = False
-            dispose(made)
 
     def evaluate(self, x, y, batch_size=32, verbose=0):
         """The loss (a scalar tensor), or [loss, metrics...] when there are several."""
