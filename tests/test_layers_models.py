@@ -314,7 +314,8 @@ def test_callbacks_hooks_order_and_early_stopping(backend, capsys):
                           "epoch_end 0 ['loss']"]
     assert events[-1] == "train_end" and events.count("train_begin") == 1
     printed = capsys.readouterr().out.strip().splitlines()
-    assert len(printed) == 3 and re.match(r"Epoch 1/50 - \d+ms - loss: \d\.\d{4}$", printed[0])
+    assert len(printed) == 6 and printed[0] == "Epoch 1/50"  # two lines an epoch: not a terminal
+    assert re.match(r"2/2 \[=+\] - \d+ms - loss: \d\.\d{4}$", printed[1]), printed[1]
     seen = []
     run(m.fit(x, y, epochs=2, verbose=0, callbacks={"onEpochEnd": lambda e, logs: seen.append(e)}))
     assert seen == [0, 1]

@@ -1,7 +1,8 @@
-"""The page's live demo: a small MLP learns three spirals; the loss is plotted as it falls.
+"""The page's live demo: a small network, built with wt.layers, learns three spirals; the
+loss is plotted as it falls and the decision regions are redrawn as they form.
 
-Run by app.js with Pyodide's runPythonAsync, so it may await: each wt.next_frame()
-hands the thread back to the browser, which then repaints the plot.
+Run by app.js with Pyodide's runPythonAsync, so it may await: model.fit is a coroutine that
+hands the thread back to the browser between batches (wt.next_frame), and the page repaints.
 """
 import numpy as np
 from js import wtDemo
@@ -9,7 +10,7 @@ from pyodide.ffi import to_js
 
 import webtensor as wt
 
-STEPS, HIDDEN, CLASSES, GRID = 300, 48, 3, 40
+EPOCHS, HIDDEN, CLASSES, GRID = 300, 48, 3, 40
 
 
 def spirals(per_class=100, noise=0.25, seed=0):
@@ -37,44 +38,45 @@ def pick_backend():
 wtDemo.setBackend(pick_backend())
 points, labels = spirals()
 x, y = wt.tensor2d(points), wt.one_hot(wt.tensor1d(labels, dtype="int32"), CLASSES)
-rng = np.random.default_rng(1)
-
-
-def dense(n_in, n_out):
-    w = rng.normal(0, np.sqrt(2 / n_in), (n_in, n_out)).astype(np.float32)
-    return wt.variable(wt.tensor(w)), wt.variable(wt.zeros([n_out]))
-
-
-layers = [dense(2, HIDDEN), dense(HIDDEN, HIDDEN), dense(HIDDEN, CLASSES)]
-
-
-def model(inputs):
-    for i, (w, b) in enumerate(layers):
-        inputs = inputs @ w + b
-        inputs = wt.relu(inputs) if i < len(layers) - 1 else inputs
-    return inputs
-
-
 axis = np.linspace(-1.2, 1.2, GRID, dtype=np.float32)
 grid = wt.tensor2d(np.stack(np.meshgrid(axis, -axis), -1).reshape(-1, 2))
 wtDemo.setData(to_js(points.tolist()), to_js(labels.tolist()))
 
+model = wt.sequential([
+    wt.layers.dense(units=HIDDEN, activation="relu", input_shape=[2],
+                    kernel_initializer=wt.initializers.he_normal(seed=1)),
+    wt.layers.dense(units=HIDDEN, activation="relu",
+                    kernel_initializer=wt.initializers.he_normal(seed=2)),
+    wt.layers.dense(units=CLASSES, activation="softmax"),
+])
+model.compile(optimizer=wt.train.adam(0.02), loss="categorical_crossentropy",
+              metrics=["accuracy"])
+
 
 def show_regions():
-    regions = wt.tidy(lambda: wt.argmax(model(grid), 1)).data_sync()
+    regions = wt.tidy(lambda: wt.argmax(model.predict(grid), 1)).data_sync()
     wtDemo.showRegions(to_js(regions.tolist()), GRID)
 
 
-optimizer = wt.train.adam(0.02)
-for step in range(STEPS + 1):
-    cost = optimizer.minimize(lambda: wt.losses.softmax_cross_entropy(y, model(x)),
-                              return_cost=True)
-    wtDemo.report(step, float(cost.data_sync()[0]))
-    cost.dispose()
-    if step % 20 == 0:
-        show_regions()
-    if step % 5 == 0:
-        await wt.next_frame()  # noqa: F704 (top-level await: runPythonAsync)
+class PagePlot(wt.callbacks.Callback):
+    """Feeds the page: each batch's loss to the plot (one small read per batch, as a
+    hand-written loop's), the decision regions every 20 epochs."""
 
-predicted = wt.tidy(lambda: wt.argmax(model(x), 1)).data_sync()
+    def on_train_begin(self, logs=None):
+        self.step = 0
+
+    def on_batch_end(self, batch, logs=None):
+        wtDemo.report(self.step, logs["loss"])
+        self.step += 1
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch % 20 == 0:
+            show_regions()
+
+
+# One batch of all 300 points per epoch: full-batch Adam, as the loop this replaced did.
+await model.fit(x, y, epochs=EPOCHS, batch_size=len(points), shuffle=False,  # noqa: F704
+                verbose=0, callbacks=[PagePlot()])
+show_regions()
+predicted = wt.tidy(lambda: wt.argmax(model.predict(x), 1)).data_sync()
 wtDemo.finish(float(np.mean(predicted == labels)))

@@ -1,5 +1,7 @@
-"""examples/train_classifier.py learns its spirals in CPython and in Pyodide alike."""
+"""The examples learn in CPython and in Pyodide alike: examples/train_classifier.py (its
+spirals, with an optimizer) and examples/train_cnn.py (shapes in images, with wt.layers)."""
 import importlib.util
+import re
 import subprocess
 import sys
 
@@ -8,6 +10,21 @@ import pytest
 from webtensor.host import paths
 
 EXAMPLE = paths.ROOT / "examples" / "train_classifier.py"
+CNN = paths.ROOT / "examples" / "train_cnn.py"
+CNN_ARGS = ["--epochs", "3"]  # short: the shapes are told apart after two or three epochs
+
+
+def default_backend():
+    # The backend the README's main command gets by default: WebGL where the browser has it.
+    return "webgl" if importlib.util.find_spec("webtensor.backends.webgl") else "cpu"
+
+
+def check_cnn(stdout, backend):
+    assert stdout.startswith(f"backend: {backend};"), stdout
+    progress = re.findall(r"^\d+/\d+ \[=+\] - .*loss: .*$", stdout, re.MULTILINE)
+    assert len(progress) == 3, stdout  # fit(verbose=1): one finished line per epoch
+    accuracy = re.search(r"held-out accuracy: ([0-9.]+)%", stdout)
+    assert accuracy and float(accuracy.group(1)) > 70, stdout
 
 
 def test_example_in_cpython():
@@ -17,10 +34,24 @@ def test_example_in_cpython():
     assert "held-out accuracy" in result.stdout
 
 
+def test_cnn_example_in_cpython():
+    result = subprocess.run([sys.executable, str(CNN), *CNN_ARGS], capture_output=True,
+                            text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    check_cnn(result.stdout, "cpu")
+
+
 @pytest.mark.browser
 def test_example_in_pyodide(pyodide):
-    # The backend the README's main command gets by default: WebGL where the browser has it.
-    backend = "webgl" if importlib.util.find_spec("webtensor.backends.webgl") else "cpu"
+    backend = default_backend()
     result = pyodide.run(EXAMPLE.read_text(), filename=EXAMPLE.name, backend=backend).check()
     assert result.stdout.startswith(f"backend: {backend};")
     assert "held-out accuracy" in result.stdout
+
+
+@pytest.mark.browser
+def test_cnn_example_in_pyodide(pyodide):
+    backend = default_backend()
+    result = pyodide.run(CNN.read_text(), filename=CNN.name, argv=CNN_ARGS,
+                         backend=backend).check()
+    check_cnn(result.stdout, backend)

@@ -1,9 +1,11 @@
 """Callbacks of fit(): hooks at the start and end of training, epochs and batches, each given
-a dict of logs (numbers). A hook may be a coroutine; fit awaits it. History, the epoch
-progress line and early stopping are callbacks too."""
+a dict of logs (numbers). A hook may be a coroutine; fit awaits it. History, the progress
+bar and early stopping are callbacks too."""
 import inspect
 import math
 import time
+
+from . import progress
 
 
 class Callback:
@@ -96,19 +98,35 @@ class History(Callback):
 
 
 class ProgressLogger(Callback):
-    """verbose=1: one plain-text line per epoch."""
+    """verbose=1: Keras's progress bar, `Epoch 3/10` then `32/32 [=====] - 120ms - loss: ...`,
+    on the console or in a notebook (progress.py; `display` overrides the choice)."""
 
-    def __init__(self, print_fn=print):
+    def __init__(self, display=None):
         super().__init__()
-        self.print_fn = print_fn
+        self.display = display
+
+    def on_train_begin(self, logs=None):
+        self.out, self.steps = self.display or progress.default_display(), progress.steps(self.params)
 
     def on_epoch_begin(self, epoch, logs=None):
-        self.start = time.perf_counter()
+        self.start, self.ran = time.perf_counter(), 0
+        self.out.epoch_begin(epoch + 1, self.params.get("epochs"))
+
+    def ms(self):
+        return (time.perf_counter() - self.start) * 1000
+
+    # The bar moves at each batch's start, not end: a batch-end hook would make fit read the
+    # loss of every batch, and so wait on the GPU.
+    def on_batch_begin(self, batch, logs=None):
+        self.ran = batch + 1
+        if batch:
+            self.out.update(batch, self.steps, self.ms())
 
     def on_epoch_end(self, epoch, logs=None):
-        ms = (time.perf_counter() - self.start) * 1000
-        metrics = " - ".join(f"{k}: {v:.4f}" for k, v in (logs or {}).items())
-        self.print_fn(f"Epoch {epoch + 1}/{self.params.get('epochs')} - {ms:.0f}ms - {metrics}")
+        self.out.epoch_end(self.ran, self.steps, self.ms(), logs)
+
+    def on_train_end(self, logs=None):
+        self.out.close()
 
 
 class EarlyStopping(Callback):
