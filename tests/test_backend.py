@@ -59,3 +59,29 @@ def test_registered_backend_gets_ops_gradients_and_moved_tensors(backend):
     finally:
         wt.set_backend(backend)
     assert_close(y + x, [4.0, 8.0])  # and back again
+
+
+def test_default_passes_over_a_backend_that_is_not_preferred_here():
+    from webtensor.backends.cpu import CPUBackend
+    from webtensor.engine import Engine
+
+    class Emulated(CPUBackend):  # as WebGL on a software renderer
+        preferred = False
+
+    def broken():
+        raise RuntimeError("cannot start")
+
+    engine = Engine()
+    engine.register_backend("emulated", Emulated, 3)
+    engine.register_backend("plain", CPUBackend, 2)
+    engine.ensure_backend()
+    assert engine.backend_name == "plain"
+    engine.set_backend("emulated")  # asked for by name, it is used
+    assert engine.backend_name == "emulated"
+
+    alone = Engine()  # with nothing else that starts, the emulated one is the default after all
+    alone.register_backend("emulated", Emulated, 3)
+    alone.register_backend("broken", broken, 2)
+    with pytest.warns(UserWarning, match="broken"):
+        alone.ensure_backend()
+    assert alone.backend_name == "emulated"

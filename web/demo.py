@@ -22,20 +22,7 @@ def spirals(per_class=100, noise=0.25, seed=0):
     return points, labels.astype(np.int32)
 
 
-def pick_backend():
-    # WebGL when this build has it and the browser gives a context; else the CPU.
-    names = wt.list_backends() if hasattr(wt, "list_backends") else ["cpu"]
-    for name in ("webgl", "cpu"):
-        if name in names:
-            try:
-                wt.set_backend(name)
-                return name
-            except Exception as e:
-                print(f"backend {name} unavailable: {e}")
-    return str(wt.get_backend())
-
-
-wtDemo.setBackend(pick_backend())
+wtDemo.setBackend(wt.get_backend())  # the default: WebGL on a GPU, the CPU where it is faster
 points, labels = spirals()
 x, y = wt.tensor2d(points), wt.one_hot(wt.tensor1d(labels, dtype="int32"), CLASSES)
 axis = np.linspace(-1.2, 1.2, GRID, dtype=np.float32)

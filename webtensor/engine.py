@@ -67,20 +67,32 @@ class Engine:
         return self.instances[name]
 
     def set_backend(self, name):
-        backend = self.find_backend(name)
-        self.backend_name, self.backend = name, backend
+        self._activate(name)
         return True
 
+    def _activate(self, name):
+        self.backend_name, self.backend = name, self.find_backend(name)
+        return self.backend
+
     def ensure_backend(self):
+        """The active backend, choosing the default on first use: the registered backend of
+        highest priority that starts, passing over one that says it is not the fastest here
+        (`preferred` False: WebGL on a software renderer) while another one starts."""
         if self.backend is not None:
             return self.backend
+        fallback = None
         for name in sorted(self.registry, key=lambda n: -self.registry[n][1]):
             try:
-                self.set_backend(name)
-                return self.backend
+                backend = self.find_backend(name)
             except Exception as e:  # a default that cannot start yields to the next one
                 self.instances.pop(name, None)
                 warnings.warn(f"backend {name!r} is not available ({e}); falling back")
+                continue
+            if getattr(backend, "preferred", True):
+                return self._activate(name)
+            fallback = fallback or name
+        if fallback is not None:
+            return self._activate(fallback)
         raise RuntimeError("no backend could be initialized")
 
     # ---- buffers and tensors ----

@@ -221,3 +221,21 @@ except RuntimeError as e:
 else:
     raise AssertionError("a texture from the lost context was used")
 """)
+
+
+def test_the_default_is_the_cpu_on_a_software_renderer(pyodide):
+    run(pyodide, """
+from webtensor.engine import ENGINE
+from webtensor.backends import wasm
+assert ctx.software == ("SwiftShader" in ctx.renderer), ctx.renderer
+assert gl_backend.preferred == (not ctx.software or wasm.kernel() is None)
+saved = (ENGINE.backend, ENGINE.backend_name)
+try:
+    ENGINE.backend = ENGINE.backend_name = None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # passing over the emulated GPU is no failure: no warning
+        chosen = wt.get_backend()
+    assert chosen == ("webgl" if gl_backend.preferred else "cpu"), (chosen, ctx.renderer)
+finally:
+    ENGINE.backend, ENGINE.backend_name = saved
+""")

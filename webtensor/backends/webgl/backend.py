@@ -9,7 +9,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ...dtypes import DTYPES
-from .. import cpu
+from .. import cpu, wasm
 from ..base import Backend, Buffer, contiguous_strides, shape_size
 from ..cpu import CPUBackend
 from . import codegen, fusion
@@ -86,6 +86,9 @@ class WebGLBackend(Backend):
             ctx = GLContext()
         self.ctx = ctx
         self.cpu = CPUBackend()
+        # Not the default on a software renderer (SwiftShader, llvmpipe) when the CPU backend
+        # has its WebAssembly matmul: measured faster there on every workload (README, Benchmarks)
+        self.preferred = not (getattr(ctx, "software", False) and wasm.kernel() is not None)
         self.forward_size = CPU_FORWARD_SIZE  # 0 makes every op run on the GPU (the tests do)
         self.matrix_limit = None  # matmul splits past this texture size (None: the GPU's; tests set less)
 

@@ -2,6 +2,7 @@
 Pyodide costs microseconds), a state cache that skips redundant calls, compiled programs,
 a texture pool, and the two data paths (upload, download) through views of WASM memory."""
 import functools
+import re
 
 import numpy as np
 
@@ -12,6 +13,10 @@ MAX_WIDTH = 4096  # texels per texture row; a tensor folds into as many rows as 
 MIN_ROWS = 64
 SCRATCH_UNIT = 15  # texture unit for creating and uploading textures: binding there leaves the
                    # units that programs read from (0..8) as they were, so draws skip rebinding
+
+
+# renderers that run "GPU" work on the CPU
+SOFTWARE_RENDERERS = re.compile(r"SwiftShader|llvmpipe|softpipe|Software Rasterizer|Basic Render", re.I)
 
 
 class WebGLUnavailable(RuntimeError):
@@ -78,6 +83,9 @@ class GLContext:
         self.gl = gl
         if not self._extensions():
             raise WebGLUnavailable("webgl: WebGL2 lacks EXT_color_buffer_float (float render targets)")
+        info = gl.getExtension("WEBGL_debug_renderer_info")
+        self.renderer = str(gl.getParameter(info.UNMASKED_RENDERER_WEBGL if info else gl.RENDERER))
+        self.software = bool(SOFTWARE_RENDERERS.search(self.renderer))
         self.lost = False
         self.generation = 0
         self.debug = False
