@@ -6,6 +6,10 @@ vec4 erf_(vec4 x) {  // Abramowitz & Stegun 7.1.26, |error| < 1.5e-7
                   + 0.254829592) * t * exp(-a * a);
   return s * y;
 }
+vec4 log_(vec4 x) {  // log(0) is -inf and log(x < 0) NaN, as in NumPy (GLSL leaves both undefined)
+  vec4 y = choose(eq(x, vec4(0.0)), vec4(uintBitsToFloat(0xff800000u)), log(x));
+  return choose(lt(x, vec4(0.0)), vec4(uintBitsToFloat(0x7fc00000u)), y);
+}
 vec4 log1p_(vec4 x) {  // log(u) * x / (u - 1) corrects the rounding of u = 1 + x
   vec4 u = 1.0 + x;
   return choose(eq(u, vec4(1.0)), x, log(u) * x / (u - 1.0));

@@ -333,3 +333,18 @@ def test_optimizer_names_get_tfjs_defaults(backend):
         m.compile(optimizer=name, loss="mse")
         assert type(m.optimizer) is cls and m.optimizer.learning_rate == lr, name
         m.dispose()
+
+
+def test_dot_layer_against_numpy(backend):
+    rng = np.random.default_rng(7)
+    a, b = rng.normal(size=(3, 4)).astype(np.float32), rng.normal(size=(3, 4)).astype(np.float32)
+    assert_close(wt.layers.dot(axes=1)([wt.tensor(a), wt.tensor(b)]), (a * b).sum(1, keepdims=True), rtol=1e-4)
+    an, bn = (v / np.linalg.norm(v, axis=1, keepdims=True) for v in (a, b))
+    assert_close(wt.layers.dot(axes=-1, normalize=True)([wt.tensor(a), wt.tensor(b)]),
+                 (an * bn).sum(1, keepdims=True), rtol=1e-4, atol=1e-5)
+    x, y = rng.normal(size=(2, 3, 4)).astype(np.float32), rng.normal(size=(2, 3, 2)).astype(np.float32)
+    assert_close(wt.layers.dot(axes=1)([wt.tensor(x), wt.tensor(y)]), np.einsum("bij,bik->bjk", x, y),
+                 rtol=1e-4, atol=1e-5)
+    assert wt.layers.dot(axes=[2, 1]).apply([wt.input(shape=[3, 4]), wt.input(shape=[4, 5])]).shape == [None, 3, 5]
+    with pytest.raises(ValueError, match="differ"):
+        wt.layers.dot(axes=1).apply([wt.input(shape=[3]), wt.input(shape=[4])])

@@ -389,3 +389,26 @@ def test_fit_dataset_matches_fit_on_the_same_batches(backend):
     finally:
         a.dispose()
         b.dispose()
+
+
+def test_fit_with_class_weight_weights_each_samples_loss(backend):
+    x = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [0.5, 0.0]], np.float32)
+    y = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 1, 0]], np.float32)
+    weights = {0: 1.0, 1: 3.0, 2: 0.5}
+
+    def model():
+        m = wt.sequential([wt.layers.dense(units=3, activation="softmax", input_shape=[2],
+                                           kernel_initializer="ones", bias_initializer="zeros")])
+        m.compile(optimizer=wt.train.sgd(0.0), loss="categorical_crossentropy")
+        return m
+    m = model()
+    try:
+        h = run(m.fit(x, y, epochs=1, batch_size=4, shuffle=False, verbose=0, class_weight=weights))
+        p = np.exp(x @ np.ones((2, 3))) / np.exp(x @ np.ones((2, 3))).sum(1, keepdims=True)
+        per_sample = -(y * np.log(p)).sum(1)
+        w = np.array([weights[c] for c in y.argmax(1)])
+        assert abs(h.history["loss"][0] - (per_sample * w).mean()) < 1e-5
+        with pytest.raises(ValueError, match="class 2 is in the data but not in class_weight"):
+            run(m.fit(x, y, epochs=1, verbose=0, class_weight={0: 1.0, 1: 2.0}))
+    finally:
+        m.dispose()

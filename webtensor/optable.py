@@ -98,7 +98,7 @@ UNARY = {row.name: row for row in [
     _unary("sqrt", FLOAT, np.sqrt, "sqrt(a)", lambda dy, x, y: dy.div(y * 2.0)),
     _unary("rsqrt", FLOAT, lambda x: 1 / np.sqrt(x), "inversesqrt(a)", lambda dy, x, y: dy * (y.div(x) * -0.5)),
     _unary("exp", FLOAT, np.exp, "exp(a)", lambda dy, x, y: dy * y),
-    _unary("log", FLOAT, np.log, "log(a)", lambda dy, x, y: dy.div(x)),
+    _unary("log", FLOAT, np.log, "log_(a)", lambda dy, x, y: dy.div(x)),
     _unary("log1p", FLOAT, np.log1p, "log1p_(a)", lambda dy, x, y: dy.div(x + 1.0)),
     _unary("expm1", FLOAT, np.expm1, "expm1_(a)", lambda dy, x, y: dy * (y + 1.0)),
     _unary("sin", FLOAT, np.sin, "sin(a)", lambda dy, x, y: dy * x.cos()),

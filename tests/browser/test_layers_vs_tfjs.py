@@ -357,6 +357,10 @@ FORWARD = {
     "merge-add-two-rank3": L("add", {}, [(2, 3, 4)] * 2),
     "concatenate": L("concatenate", {}, [(2, 3, 4), (2, 3, 2)]),
     "concatenate-axis1": L("concatenate", {"axis": 1}, [(2, 3, 4), (2, 1, 4), (2, 2, 4)]),
+    "dot": L("dot", {"axes": 1}, [(3, 4), (3, 4)]),
+    "dot-normalize": L("dot", {"axes": -1, "normalize": True}, [(3, 4), (3, 4)]),
+    "dot-rank3": L("dot", {"axes": [2, 1]}, [(2, 3, 4), (2, 4, 5)]),
+    "dot-rank3-axes1": L("dot", {"axes": 1}, [(2, 3, 4), (2, 3, 2)]),
 }
 
 _RNN_VARIANTS = {

@@ -10,8 +10,8 @@ from .core import (Activation, Dense, Dropout, Flatten, Permute, RepeatVector, R
                    dropout, flatten, permute, repeat_vector, reshape)
 from .embeddings import Embedding, embedding
 from .input_layer import InputLayer, input, input_layer  # noqa: A004 (tfjs's tf.input)
-from .merge import (Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract, add, average,
-                    concatenate, maximum, minimum, multiply, subtract)
+from .merge import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add, average,
+                    concatenate, dot, maximum, minimum, multiply, subtract)
 from .models import Model, Sequential, model, sequential
 from .normalization import BatchNormalization, LayerNormalization, batch_normalization, layer_normalization
 from .pooling import *  # noqa: F401,F403

@@ -1,5 +1,5 @@
 """Merge layers: several inputs of one shape combined elementwise (one table row per kind),
-and concatenate along an axis (tfjs-layers layers/merge.ts)."""
+concatenate along an axis, and dot (tfjs-layers layers/merge.ts)."""
 import functools
 
 from .. import ops
@@ -69,6 +69,55 @@ class Concatenate(Merge):
         return {**super().get_config(), "axis": self.axis}
 
 
+class Dot(Merge):
+    """The dot products of two inputs along `axes` (one for both or one per input; never the
+    batch axis), batch by batch; normalize=True makes them cosine similarities (each input
+    divided by its L2 norm along the axis first, the norm at least sqrt(1e-7), as tfjs)."""
+
+    def __init__(self, axes, normalize=False, **kwargs):
+        super().__init__(**kwargs)
+        self.axes, self.normalize = axes, normalize
+
+    def _axes(self, shapes):
+        axes = [self.axes, self.axes] if isinstance(self.axes, int) else list(self.axes)
+        if len(axes) != 2:
+            raise ValueError(f"{self.name}: axes must be an int or a pair of ints, got {self.axes!r}")
+        out = [a % len(s) for a, s in zip(axes, shapes)]
+        if 0 in out:
+            raise ValueError(f"{self.name}: axes {self.axes!r} include the batch axis")
+        return out
+
+    def build(self, input_shape):
+        self._check(input_shape)
+        if len(input_shape) != 2:
+            raise ValueError(f"{self.name}: needs exactly 2 inputs, got {len(input_shape)}")
+        self.compute_output_shape(input_shape)
+
+    def call(self, inputs, training=False):
+        x, y = inputs
+        ax, ay = self._axes([x.shape, y.shape])
+        if self.normalize:
+            x, y = (t / ops.sqrt(ops.maximum(ops.sum(t * t, a, True), 1e-7)) for t, a in ((x, ax), (y, ay)))
+        rest_x = [d for i, d in enumerate(x.shape) if i not in (0, ax)]
+        rest_y = [d for i, d in enumerate(y.shape) if i not in (0, ay)]
+        xm = ops.transpose(x, [0] + [i for i in range(1, x.rank) if i != ax] + [ax])
+        ym = ops.transpose(y, [0, ay] + [i for i in range(1, y.rank) if i != ay])
+        k = x.shape[ax]
+        out = ops.matmul(ops.reshape(xm, [x.shape[0], -1, k]), ops.reshape(ym, [y.shape[0], k, -1]))
+        return ops.reshape(out, [x.shape[0]] + (rest_x + rest_y or [1]))
+
+    def compute_output_shape(self, input_shape):
+        (xs, ys), (ax, ay) = input_shape, self._axes(input_shape)
+        if xs[ax] is not None and ys[ay] is not None and xs[ax] != ys[ay]:
+            raise ValueError(f"{self.name}: axis {ax} of {format_shape(xs)} and axis {ay} of "
+                             f"{format_shape(ys)} differ")
+        rest = [d for i, d in enumerate(xs) if i not in (0, ax)] + [d for i, d in enumerate(ys) if i not in (0, ay)]
+        return [xs[0]] + (rest or [1])
+
+    def get_config(self):
+        return {**super().get_config(), "axes": self.axes, "normalize": self.normalize}
+
+
 def add(**kwargs):
     return Add(**kwargs)  # noqa: F821 (made from the table above)
 
@@ -95,3 +144,7 @@ def minimum(**kwargs):
 
 def concatenate(**kwargs):
     return Concatenate(**kwargs)
+
+
+def dot(**kwargs):
+    return Dot(**kwargs)

@@ -41,8 +41,45 @@ def _per_output(spec, names, what):
     return [spec] * len(names)
 
 
+def _class_weights(spec, names, ys):
+    """Per output, a weight per class from fit's class_weight (a dict {class: weight}, a list
+    of them or a dict of them by output name), or None. As tfjs, every class in the labels must
+    have a weight; a label's class is its argmax (one-hot) or its value ([batch, 1] labels)."""
+    if spec is None:
+        return None
+    if isinstance(spec, dict) and all(isinstance(k, str) for k in spec):
+        spec = [spec.get(n) for n in names]
+    elif isinstance(spec, dict):
+        spec = [spec] + [None] * (len(names) - 1)
+    if len(spec) != len(names):
+        raise ValueError(f"fit: class_weight has {len(spec)} entries for {len(names)} outputs")
+    out = []
+    for cw, y, name in zip(spec, ys, names):
+        if cw is None:
+            out.append(None)
+            continue
+        labels = y.numpy()
+        present = np.unique(labels.argmax(-1) if labels.shape[-1] > 1 else labels.reshape(-1)).astype(int)
+        missing = [int(c) for c in present if c not in cw]
+        if missing:
+            raise ValueError(f"fit: class_weight for {name!r} must contain every class in the training "
+                             f"data; class {missing[0]} is in the data but not in class_weight")
+        vector = np.zeros(max(max(cw) + 1, int(present.max()) + 1), np.float32)
+        for c, w in cw.items():
+            vector[int(c)] = w
+        out.append(vector)
+    return out
+
+
+def _weighted(losses, y, weights):
+    """Per-sample losses times their classes' weights (tfjs's computeWeightedLoss)."""
+    classes = ops.argmax(y, -1) if y.shape[-1] > 1 else ops.cast(ops.reshape(y, [-1]), "int32")
+    return losses * ops.gather(ops.tensor(weights), classes)
+
+
 class Training:
     def __init__(self):
+        self._class_weights = None
         self.optimizer, self._owns_optimizer, self.loss_functions = None, False, None
         self.stop_training, self.history, self._fitting = False, None, False
 
@@ -122,7 +159,9 @@ class Training:
                 outs = self.execute(xs, True)
         else:
             outs = self.execute(xs, False)
-        per = [ops.mean(fn(y, o)) for fn, y, o in zip(self.loss_functions, ys, outs)]
+        weights = self._class_weights if training else None
+        per = [ops.mean(fn(y, o) if not weights or weights[i] is None else _weighted(fn(y, o), y, weights[i]))
+               for i, (fn, y, o) in enumerate(zip(self.loss_functions, ys, outs))]
         total = per[0] * self.loss_weights[0]
         for value, w in zip(per[1:], self.loss_weights[1:]):
             total = total + value * w
@@ -175,11 +214,12 @@ class Training:
         """Train for `epochs`; returns a History. An async function: it yields to the page
         (wt.next_frame) between batches."""
         self._check_compiled("fit")
-        if class_weight is not None or sample_weight is not None:
-            raise NotImplementedError("fit: class_weight and sample_weight are not supported yet")
+        if sample_weight is not None:  # as tfjs 4.22
+            raise NotImplementedError("fit: sample_weight is not supported yet; class_weight is")
         made = []
         try:
             xs, ys, n = self._data(x, y, made, "fit")
+            self._class_weights = _class_weights(class_weight, self.output_names, ys)
             val = None
             if validation_data is not None:
                 val = self._data(validation_data[0], validation_data[1], made, "fit (validation_data)")
@@ -202,6 +242,7 @@ class Training:
                       "steps": -(-n // batch_size), "verbose": verbose}
             return await self._train(batches, validate, params, callbacks)
         finally:
+            self._class_weights = None
             dispose(made)
 
     async def fit_dataset(self, dataset, epochs=1, batches_per_epoch=None, validation_data=None,
