@@ -126,6 +126,9 @@ def exercise_every_kernel():
     outs += [getattr(wt, name)(x, 1) for name in optable.REDUCE] + [x.argmax(1), x.argmin(2), x.cumsum(2)]
     outs += [wt.sum(wt.ones([3, 5000]), 1)]  # two-pass reduction
     outs += [m @ m.T, wt.matmul(m, m, transpose_a=True), m[1:, :3] @ m[:3, :]]
+    img = wt.tensor(np.linspace(-1, 1, 2 * 16 * 16 * 2).reshape(2, 16, 16, 2).astype(np.float32))
+    outs += [wt.conv2d(img, wt.ones([3, 3, 2, 3]), 1, "same"),  # patches read by matrix_view
+             wt.grad(lambda f: wt.conv2d(img, f, 1, "valid").sum())(wt.ones([3, 3, 2, 1]))]  # split K
     outs += [wt.pad(x, [[1, 0], [0, 2], [1, 1]]), wt.pad(x[0], [[1, 1], [0, 1]]), wt.pad(x[0, 0], [[2, 1]])]
     outs += [wt.concat([x] * k, 2) for k in (2, 3, 9)] + [wt.gather(x, [2, 0], 2)]
     outs += [x.transpose([2, 0, 1]) + 1.0, x[:, ::-1, ::2] * 2.0, wt.broadcast_to(x[0, :, :1], [2, 3, 4]) - x]
@@ -153,7 +156,8 @@ def collect_sources():
 
 def test_recorded_kernels_cover_every_template():
     kinds = {key[0] for key in collect_sources()}
-    assert {"fused", "reduce", "arg", "cumsum", "matrix", "matmul", "unblock", "pad", "concat", "gather"} <= kinds
+    assert {"fused", "reduce", "arg", "cumsum", "matrix", "matrix_view", "matmul", "unblock", "pad", "concat",
+            "gather"} <= kinds
 
 
 def glslang():

@@ -79,6 +79,37 @@ finally:
 """)
 
 
+def test_conv_matmuls_read_patches_directly(pyodide):
+    run(pyodide, """
+from webtensor.ops.nn import _patches
+rng = np.random.default_rng(0)
+def windows(x, fh, fw):
+    w = np.lib.stride_tricks.sliding_window_view(x, (fh, fw), axis=(1, 2))
+    return w.transpose(0, 1, 2, 4, 5, 3).reshape(-1, fh * fw * x.shape[3])
+try:
+    for limit in (None, 512, 64):  # 512: A wraps (rows side by side), B's chunks lie side by side
+        gl_backend.matrix_limit = limit
+        for shape, fh, fw in [((16, 18, 18, 1), 3, 3), ((2, 9, 7, 3), 3, 2), ((1, 10, 10, 8), 2, 2)]:
+            x = rng.normal(size=shape).astype(np.float32)
+            oh, ow = shape[1] - fh + 1, shape[2] - fw + 1
+            cols = wt.reshape(_patches(wt.tensor(x), fh, fw, (oh, ow), (1, 1), (1, 1)), [-1, fh * fw * shape[3]])
+            p = windows(x, fh, fw)
+            f = rng.normal(size=(p.shape[1], 5)).astype(np.float32)
+            dy = rng.normal(size=(p.shape[0], 4)).astype(np.float32)
+            d0 = ctx.draws
+            got = wt.matmul(cols, wt.tensor(f)).numpy()
+            assert np.allclose(got, p @ f, atol=1e-4), (limit, shape, np.abs(got - p @ f).max())
+            if limit is None:
+                assert ctx.draws - d0 <= 4, ctx.draws - d0  # no drawn patches, no split along M
+            got = wt.matmul(cols, wt.tensor(dy), transpose_a=True).numpy()  # split along K
+            assert np.allclose(got, p.T @ dy, atol=1e-3), (limit, shape, np.abs(got - p.T @ dy).max())
+            got = wt.matmul(wt.tensor(dy.T.copy()), cols).numpy()
+            assert np.allclose(got, dy.T @ p, atol=1e-3), (limit, shape, np.abs(got - dy.T @ p).max())
+finally:
+    gl_backend.matrix_limit = None
+""")
+
+
 def test_tensors_larger_than_a_texture_row(pyodide):
     run(pyodide, """
 a = np.arange(210000, dtype=np.float32).reshape(70000, 3)

@@ -64,6 +64,37 @@ class _Matrix(NamedTuple):
     batch_stride: int
     row_stride: int
     col_stride: int
+    view: tuple = None  # (source, offset, row dims, col dims) when handle is a lazy strided view
+                        # read straight from its source (matrix_view.glsl); dims: 3 (size, stride)
+
+
+def _view_dims(shape, strides):
+    """Dims (outermost first) merged where contiguous, padded to 3, or None if more remain."""
+    sizes, (merged,) = fusion.merge_dims(list(shape), [list(strides)])
+    if len(sizes) > 3:
+        return None
+    pad = 3 - len(sizes)
+    return tuple(zip([1] * pad + sizes, [0] * pad + merged))
+
+
+def _as_view(buf, X, transposed):
+    """X read from the source of buf's lazy strided view (a copy not drawn yet), when buf's
+    flat matrix [rows, inner] is rows of the view's leading dims by its trailing ones."""
+    h = buf.handle
+    e = h.expr
+    if X.batches != 1 or h.texture is not None or e is None or e.expr != "copy" or len(e.inputs) != 1 \
+            or e.inputs[0][0] != "strided":
+        return X
+    _, src, strides, offset = e.inputs[0]
+    shape, inner = e.shape, buf.shape[-1]
+    j, acc = len(shape), 1
+    while j > 0 and acc < inner:
+        j -= 1
+        acc *= shape[j]
+    rows, cols = _view_dims(shape[:j], strides[:j]), _view_dims(shape[j:], strides[j:])
+    if acc != inner or rows is None or cols is None:
+        return X
+    return X._replace(view=(src, offset) + ((cols, rows) if transposed else (rows, cols)))
 
 
 def _batches(X, start, count):
@@ -75,6 +106,16 @@ def _broadcast_strides(in_shape, out_shape):
     lead = len(out_shape) - len(in_shape)
     src = contiguous_strides(in_shape)
     return [0] * lead + [0 if d == 1 else s for d, s in zip(in_shape, src)]
+
+
+def _wrap(rows, width, block, limit):
+    """Matrix rows per texture row for matmul's A operand: 1 while its `rows` fit the texture
+    height, else the fewest, a multiple of `block` (one fragment's rows stay in one texture
+    row: plain 2-D fetches), that fit; None when even that would not fit."""
+    if rows <= limit:
+        return 1
+    wrap = block * -(-rows // (block * limit))
+    return wrap if wrap * width <= limit else None
 
 
 class WebGLBackend(Backend):
@@ -323,7 +364,7 @@ class WebGLBackend(Backend):
         B = _Matrix(b.handle, bb, k, n, 0, k * n, *((1, k) if transpose_b else (n, 1)))
         if bb == 1 and ba > 1 and not transpose_a:  # B is shared: A's batches are just more rows
             A, batch = A._replace(batches=1, rows=ba * m), 1
-        return self._matmul(A, B, batch)
+        return self._matmul(_as_view(a, A, transpose_a), _as_view(b, B, transpose_b), batch)
 
     def _matmul(self, A, B, batch):
         """C [batch, A.rows, B.cols] as a flat GPUArray, splitting along K, N, the batch or M
@@ -332,6 +373,10 @@ class WebGLBackend(Backend):
         m, k, n = A.rows, A.cols, B.cols
         k4, n4, mp = -(-k // 4), -(-n // 4), -(-m // rows) * rows
         parts, join = None, None
+        if batch == 1 and (A.view or B.view) and (4 * k4 > limit or (mp // rows) * n4 < 64 <= k // 64):
+            split = self._split_k(A, B, limit)
+            if split is not None:
+                return split
         if 4 * k4 > limit:
             k1 = 4 * (k4 // 2)
             parts = [(A._replace(cols=k1), B._replace(rows=k1), batch),
@@ -343,18 +388,21 @@ class WebGLBackend(Backend):
             parts = [(A, B._replace(cols=n1), batch),
                      (A, B._replace(cols=n - n1, offset=B.offset + n1 * B.col_stride), batch)]
             join = [(batch * m, n1), (batch * m, n - n1)]
-        elif batch > 1 and max(B.batches * 4 * k4, A.batches * mp) > limit:
+        elif batch > 1 and (B.batches * 4 * k4 > limit or batch * (mp // rows) > limit
+                            or _wrap(A.batches * mp, k4, rows, limit) is None):
             b1 = batch // 2
             parts = [(_batches(A, 0, b1), _batches(B, 0, b1), b1),
                      (_batches(A, b1, batch - b1), _batches(B, b1, batch - b1), batch - b1)]
             join = [(1, b1 * m * n), (1, (batch - b1) * m * n)]
-        elif A.batches * mp > limit:
+        elif mp // rows > limit or _wrap(A.batches * mp, k4, rows, limit) is None:
             m1 = rows * (mp // rows // 2)
             parts = [(A._replace(rows=m1), B, batch),
                      (A._replace(rows=m - m1, offset=A.offset + m1 * A.row_stride), B, batch)]
             join = [(batch, m1 * n), (batch, (m - m1) * n)]
         if parts is None:
             return self._matmul_blocked(A, B, batch, k4, n4, mp)
+        if A.view or B.view:  # split the drawn operands: their windows are plain
+            return self._matmul(A._replace(view=None), B._replace(view=None), batch)
         results = [self._matmul(*p) for p in parts]
         try:
             if join == "add":
@@ -365,16 +413,65 @@ class WebGLBackend(Backend):
             for r in results:
                 self.dispose(r)
 
+    def _split_k(self, A, B, limit):
+        """A long-K product with few outputs (a convolution's filter gradient: patches^T dy)
+        as a batch of products over chunks of K, summed: many fragments share the work, and no
+        texture is as tall as K. The chunks are the values of K's outermost dim in the view
+        (the batch of images), so that each is one batch stride of both operands. None when
+        that does not apply or fit."""
+        rows = self.ctx.max_targets
+        m, k, n = A.rows, A.cols, B.cols
+        k_dims = A.view[3] if A.view else B.view[2]
+        outer = next(((d, t) for d, t in k_dims if d > 1), None)
+        if outer is None or outer[0] < 2 or k % outer[0]:
+            return None
+        chunks, kc = outer[0], k // outer[0]
+
+        def chunked(X, dims_at, plain_stride):
+            if X.view:
+                src, offset, rd, cd = X.view
+                dims = list(X.view[dims_at])
+                i = next(i for i, (d, _) in enumerate(dims) if d > 1)
+                stride = dims[i][1]
+                dims[i] = (1, 0)
+                view = (src, offset) + ((tuple(dims), cd) if dims_at == 2 else (rd, tuple(dims)))
+                return X._replace(batches=chunks, batch_stride=stride, view=view,
+                                  **({"rows": kc} if dims_at == 2 else {"cols": kc}))
+            return X._replace(batches=chunks, batch_stride=kc * plain_stride,
+                              **({"rows": kc} if dims_at == 2 else {"cols": kc}))
+        if (A.view and A.view[3][next(i for i, (d, _) in enumerate(A.view[3]) if d > 1)][0] != chunks) or \
+                (B.view and next((d for d, _ in B.view[2] if d > 1), None) != chunks):
+            return None
+        Ac, Bc = chunked(A, 3, A.col_stride), chunked(B, 2, B.row_stride)
+        k4, n4, mp = -(-kc // 4), -(-n // 4), -(-m // rows) * rows
+        if 4 * k4 > limit or chunks * n4 > limit or chunks * mp // rows > limit or \
+                _wrap(chunks * mp, k4, rows, limit) is None:
+            return None
+        parts = self._matmul_blocked(Ac, Bc, chunks, k4, n4, mp)  # [chunks, m, n]
+        try:
+            view = self.strided(Buffer(parts, (chunks * m * n,), "float32"), (m * n, chunks), (1, m * n), 0)
+            try:
+                return self.reduce("sum", Buffer(view, (m * n, chunks), "float32"))
+            finally:
+                self.dispose(view)
+        finally:
+            self.dispose(parts)
+
     def _matmul_blocked(self, A, B, batch, k4, n4, mp):
         """One blocked matmul whose operands fit in textures."""
         ctx, rows = self.ctx, self.ctx.max_targets
         m, n = A.rows, B.cols
-        ta, tb = self._as_matrix(A, mp, k4), self._as_matrix(B, 4 * k4, n4)
+        limit = self.matrix_limit or ctx.max_texture_size
+        wrap = _wrap(A.batches * mp, k4, rows, limit)
+        side = B.batches > 1 and B.batches * 4 * k4 > limit  # then B.batches * n4 fits (_split_k)
+        ta, tb = self._as_matrix(A, mp, k4, wrap), self._as_matrix(B, 4 * k4, n4, side=side)
         blocks = mp // rows
         outs = [ctx.texture_wh(n4, batch * blocks) for _ in range(rows)]
         try:
             uniforms = [("u_K4", k4), ("u_blocks", blocks), ("u_a_batch", 0 if A.batches == 1 else mp),
-                        ("u_b_batch", 0 if B.batches == 1 else 4 * k4)]
+                        ("u_b_batch", 0 if B.batches == 1 or side else 4 * k4), ("u_b_side", n4 if side else 0),
+                        ("u_a_wrap", wrap),
+                        ("u_a_step", [k4, 0] if wrap > 1 else [0, 1])]
             self._run(("matmul", rows), lambda: codegen.matmul(rows), ["A", "B"], [ta, tb], None,
                       uniforms, "matmul", outs=outs)
             names = [f"X{r}" for r in range(rows)]
@@ -384,13 +481,26 @@ class WebGLBackend(Backend):
             for t in [ta, tb] + outs:
                 ctx.release(t)
 
-    def _as_matrix(self, X, rows_p, width):
-        """X's window as a matrix-layout texture (matrix.glsl), `width` texels wide."""
-        tex = self.ctx.texture_wh(width, X.batches * rows_p)
+    def _as_matrix(self, X, rows_p, width, wrap=1, side=False):
+        """X's window as a matrix-layout texture (matrix.glsl), `width` texels per matrix row
+        and `wrap` matrix rows side by side per texture row; `side`: batches side by side."""
+        if side:
+            tex = self.ctx.texture_wh(width * X.batches, rows_p)
+        else:
+            tex = self.ctx.texture_wh(width * wrap, -(-X.batches * rows_p // wrap))
         uniforms = [("u_rows", X.rows), ("u_cols", X.cols), ("u_rows_p", rows_p), ("u_offset", X.offset),
+                    ("u_width", width), ("u_wrap", wrap), ("u_side", int(side)),
                     ("u_batch_stride", X.batch_stride), ("u_row_stride", X.row_stride),
                     ("u_col_stride", X.col_stride)]
         try:
+            if X.view:
+                src, offset, rows, cols = X.view
+                uniforms[3] = ("u_offset", offset)
+                for name, dims in (("row", rows), ("col", cols)):
+                    uniforms += [(f"u_{name}_shape", [d for d, _ in dims]), (f"u_{name}_strides", [t for _, t in dims]),
+                                 (f"u_{name}_inv", [1.0 / d for d, _ in dims])]
+                return self._run(("matrix_view",), lambda: codegen.simple("matrix_view", [("X", "texel")]), ["X"],
+                                 [src], None, uniforms, "matmul", outs=[tex])[0]
             return self._run(("matrix",), lambda: codegen.simple("matrix", [("X", "texel")]), ["X"], [X.handle],
                              None, uniforms, "matmul", outs=[tex])[0]
         except BaseException:
@@ -401,6 +511,8 @@ class WebGLBackend(Backend):
         out_shape = [d + p + q for d, (p, q) in zip(x.shape, paddings)]
         if self._on_host(shape_size(out_shape), (x,)):
             return self._forward("pad", x, paddings, value)
+        if not any(p or q for p, q in paddings):  # nothing to pad: a lazy copy, which fuses
+            return self._elementwise("copy", [x], x.shape, ints=x.dtype != "float32")
         rank = max(len(out_shape), 1)
         size = shape_size(out_shape)
         uniforms = _shape_uniforms(out_shape or [1]) + [("u_before", [p for p, _ in paddings] or [0]),

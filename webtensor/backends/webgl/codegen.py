@@ -120,11 +120,12 @@ def matmul(rows):
     """The blocked matmul (matmul.glsl) with `rows` rows of C per fragment, one render target each."""
     outputs = f"#define ROWS {rows}\n" + "".join(f"layout(location = {r}) out vec4 result{r};\n" for r in range(1, rows))
     init = "\n".join(f"  vec4 c{r} = vec4(0.0);" for r in range(rows))
-    step = "\n".join(f"    a = texelFetch(A, ivec2(k, arow + {r}), 0); c{r} += a.x * b0 + a.y * b1 + a.z * b2 + a.w * b3;"
+    start = "\n".join(f"  ivec2 a{r} = ivec2(ax, ay) + {r} * astep;" for r in range(rows))
+    step = "\n".join(f"    a = texelFetch(A, ivec2(a{r}.x + k, a{r}.y), 0); c{r} += a.x * b0 + a.y * b1 + a.z * b2 + a.w * b3;"
                      for r in range(rows))
     store = "  result = c0;\n" + "\n".join(f"  result{r} = c{r};" for r in range(1, rows))
     return header([("A", "texel"), ("B", "texel")], 1) + template("matmul").substitute(
-        OUTPUTS=outputs, INIT=init, STEP=step, STORE=store)
+        OUTPUTS=outputs, INIT=init, STEP=step, STORE=store, ROWSTART=start)
 
 
 def unblock(rows):
