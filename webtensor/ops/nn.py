@@ -1,15 +1,19 @@
 """Neural-network ops, all compositions of primitives. Convolutions and pools read their windows
 through one strided view of the padded input ("patches", im2col without index math) and
 reduce them with matmul or a reduction."""
+import functools
+
 import numpy as np
 
 from .core import as_tensor, needs_grad, norm_axis, op, with_grad
 from .creation import random_uniform
-from .elementwise import add, cast, div, exp, greater_equal, mul, rsqrt, sub
+from .elementwise import (add, cast, div, equal, exp, greater_equal, logical_and, logical_not, logical_or,
+                          maximum, mul, rsqrt, sub, where)
 from .linalg import matmul
 from .reduction import argmax, logsumexp, max as _max, sum as _sum
 from .indexing import gather, one_hot
-from .shape import _strided, _unslice, contiguous_strides, pad, reshape, reverse, slice, transpose
+from .shape import (_strided, _strided_slice, _unslice, contiguous_strides, pad, reshape, reverse, slice, stack,
+                    transpose)
 
 
 @op
@@ -222,6 +226,11 @@ def max_pool(x, filter_size, strides, pad, dim_rounding_mode=None):
     the window (in row-major order), as tfjs's maxPoolBackprop does, not to every tie."""
     x4, squeezed = _nhwc(x, "x", "max_pool")
     x4 = cast(x4, "float32")
+    fhw = _pair(filter_size, "filter_size", "max_pool")
+    if _pair(strides, "strides", "max_pool") == fhw and pad == "valid" and x4.shape[1] >= fhw[0] \
+            and x4.shape[2] >= fhw[1]:
+        out = _tiled_max_pool(x4, *fhw)
+        return reshape(out, out.shape[1:]) if squeezed else out
 
     def forward():
         win, _, _ = _pool(x4, filter_size, strides, pad, dim_rounding_mode, "max_pool", -np.inf)
@@ -239,6 +248,29 @@ def max_pool(x, filter_size, strides, pad, dim_rounding_mode=None):
         return (slice(dxp, [0, pads[0][0], pads[1][0], 0], list(x4.shape)),)
     out = with_grad([x4], forward, backward)
     return reshape(out, out.shape[1:]) if squeezed else out
+
+
+def _tiled_max_pool(x4, fh, fw):
+    """max_pool whose windows tile the input (strides = filter size, no padding: the common
+    2x2 pool): the maximum of fh * fw strided slices, elementwise ops that fuse into one pass,
+    and a gradient of the same kind (to each window's first maximum), with no reduction."""
+    n, h, w, c = x4.shape
+    oh, ow = h // fh, w // fw
+
+    def parts():
+        return [_strided_slice(x4, [0, i, j, 0], [n, oh, ow, c], [1, fh, fw, 1])
+                for i in range(fh) for j in range(fw)]
+
+    def backward(dy, y):
+        taken, grads = None, []
+        for p in parts():
+            first = equal(p, y) if taken is None else logical_and(equal(p, y), logical_not(taken))
+            taken = first if taken is None else logical_or(taken, first)
+            grads.append(where(first, dy, 0.0))
+        rows = [stack(grads[i * fw:(i + 1) * fw], 3) for i in range(fh)]   # [n, oh, ow, fw, c] each
+        d = reshape(stack(rows, 2), [n, oh * fh, ow * fw, c])
+        return (pad(d, [(0, 0), (0, h - oh * fh), (0, w - ow * fw), (0, 0)]),)
+    return with_grad([x4], lambda: functools.reduce(maximum, parts()), backward)
 
 
 @op
