@@ -14,7 +14,7 @@ _BINARY_NAN = "choose(isnan_(a) + isnan_(b), a + b, {})"
 EXPRESSIONS = {
     **{name: row.glsl if row.nan_safe else (_UNARY_NAN if row.arity == 1 else _BINARY_NAN).format(row.glsl)
        for name, row in {**optable.UNARY, **optable.BINARY}.items()},
-    "copy": "a", "where": "choose(a, b, c)", "cast_int32": "trunc(a)", "cast_bool": "ne(a, vec4(0.0))",
+    "copy": "a", "where": "choose(a, b, c)", "cast_int32": "choose(isnan_(a), vec4(0.0), trunc(a))", "cast_bool": "ne(a, vec4(0.0))",
 }
 
 VERTEX = """#version 300 es

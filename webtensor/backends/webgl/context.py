@@ -205,8 +205,8 @@ class GLContext:
         unless it already holds that value."""
         if isinstance(value, list):
             value = tuple(value)
-        if prog.values.get(name) == value:
-            return
+        if prog.values.get(name) == value and not (value == 0 and isinstance(value, float)):
+            return  # (0.0 == -0.0: a float zero is always set)
         prog.values[name] = value
         loc = self.location(prog, name)
         if loc is None:
