@@ -451,7 +451,5 @@ def test_bad_shapes_at_build_name_the_layer(backend):
     for layer, shape in cases:
         with pytest.raises(ValueError, match=layer.name):
             layer.apply(wt.input(batch_shape=shape))
-    with pytest.raises(NotImplementedError, match="mask_zero"):
-        L.embedding(input_dim=3, output_dim=2, mask_zero=True, name="emb_x")
     with pytest.raises(ValueError, match="emb_y: input_length"):
         L.embedding(input_dim=3, output_dim=2, input_length=4, name="emb_y").apply(wt.input(shape=[5]))

@@ -462,3 +462,14 @@ def test_regularizers_and_constraints_reach_fit_through_wrappers(backend):
     assert config["kernel_regularizer"]["class_name"] == "L1L2"
     assert config["recurrent_constraint"]["class_name"] == "NonNeg"
     bi.dispose()
+
+
+def test_embedding_mask_zero_masks_the_padding_for_a_recurrent_layer(backend):
+    emb = wt.layers.embedding(input_dim=6, output_dim=3, mask_zero=True)
+    rnn = wt.layers.lstm(units=2)
+    padded = np.array([[3, 1, 4, 0, 0], [2, 5, 0, 0, 0]], np.int32)
+    out = rnn(emb(wt.tensor(padded))).numpy()
+    for row, length in ((0, 3), (1, 2)):  # each sequence alone, without its padding
+        alone = rnn(emb(wt.tensor(padded[row:row + 1, :length]))).numpy()
+        assert np.allclose(out[row], alone[0], atol=1e-5), (row, out[row], alone[0])
+    assert emb.get_config()["mask_zero"] is True

@@ -1,8 +1,10 @@
 """The embedding layer: integer indices -> rows of a learned [input_dim, output_dim] matrix
 (tfjs-layers layers/embeddings.ts)."""
 from .. import ops
+from ..ops.core import as_tensor
 from . import constraints, initializers, regularizers
 from .base import Layer, format_shape
+from .recurrent import set_mask
 
 
 class Embedding(Layer):
@@ -13,15 +15,12 @@ class Embedding(Layer):
         for key, value in (("input_dim", input_dim), ("output_dim", output_dim)):
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ValueError(f"{self.name}: {key} must be a positive integer, got {value!r}")
-        if mask_zero:
-            raise NotImplementedError(f"{self.name}: mask_zero=True is not supported (this library "
-                                      "has no masks yet)")
         if self.batch_input_shape is None:  # as tfjs: [batch, input_length...] or [batch, None]
             lengths = [None] if input_length is None else \
                 list(input_length) if isinstance(input_length, (list, tuple)) else [input_length]
             self.batch_input_shape = [kwargs.get("batch_size")] + lengths
         self.input_dim, self.output_dim, self.input_length = input_dim, output_dim, input_length
-        self.mask_zero = False
+        self.mask_zero = bool(mask_zero)  # index 0 marks padding, for the recurrent layers reading this
         self.embeddings_initializer = initializers.get(embeddings_initializer)  # uniform(-0.05, 0.05)
         self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
         self.activity_regularizer = regularizers.get(activity_regularizer)
@@ -37,6 +36,12 @@ class Embedding(Layer):
         indices = inputs if inputs.dtype == "int32" else ops.cast(inputs, "int32")
         rows = ops.gather(self.embeddings, ops.reshape(indices, [-1]))
         return ops.reshape(rows, list(inputs.shape) + [self.output_dim])
+
+    def call_eager(self, inputs, training=False, **kwargs):
+        inputs = as_tensor(inputs, "inputs", self.name)
+        out = super().call_eager(inputs, training, **kwargs)
+        # as Masking's: the mask reaches the recurrent layers that read this output directly
+        return set_mask(out, ops.not_equal(inputs, 0)) if self.mask_zero else out
 
     def compute_output_shape(self, input_shape):
         if self.input_length is None:
