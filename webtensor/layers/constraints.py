@@ -11,6 +11,7 @@ For layer authors, the whole API:
 The norms are L2 norms over `axis` (default 0, as tfjs: for a dense kernel [in, out], each
 unit's incoming weights; pass [0, 1, 2] for a channels-last conv kernel)."""
 from .. import ops
+from .configurable import Configurable
 from .names import lookup
 
 EPSILON = 1e-7  # tfjs's backend epsilon(), keeps a zero norm from dividing by zero
@@ -20,22 +21,12 @@ def _norms(w, axis):
     return ops.sqrt(ops.sum(ops.square(w), axis, True))
 
 
-class Constraint:
+class Constraint(Configurable):
     def __call__(self, w):
         raise NotImplementedError
 
     def apply(self, w):  # tfjs's name
         return self(w)
-
-    def get_config(self):
-        return {}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def __repr__(self):
-        return f"{type(self).__name__}({self.get_config()})"
 
 
 class MaxNorm(Constraint):

@@ -5,22 +5,13 @@ import math
 import numpy as np
 
 from .. import ops
+from .configurable import Configurable
 from .names import camel_case, lookup
 
 
-class Initializer:
+class Initializer(Configurable):
     def __call__(self, shape, dtype="float32"):
         raise NotImplementedError
-
-    def get_config(self):
-        return {}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def __repr__(self):
-        return f"{type(self).__name__}({self.get_config()})"
 
 
 class Zeros(Initializer):

@@ -11,25 +11,16 @@ For layer authors, the whole API:
 - `regularizers.serialize(r)`: the config value (None for None).
 """
 from .. import ops
+from .configurable import Configurable
 from .names import lookup
 
 
-class Regularizer:
+class Regularizer(Configurable):
     def __call__(self, x):
         raise NotImplementedError
 
     def apply(self, x):  # tfjs's name
         return self(x)
-
-    def get_config(self):
-        return {}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def __repr__(self):
-        return f"{type(self).__name__}({self.get_config()})"
 
 
 class L1L2(Regularizer):
