@@ -104,7 +104,7 @@ class Engine:
         return Data(backend, handle, nbytes if counted else 0)
 
     def attach(self, tensor, data):
-        """Point a tensor (a variable being assigned) at another buffer; release the old one."""
+        """Point a tensor at a buffer (a new one for a variable being assigned, releasing the old)."""
         data.refs += 1
         old, tensor._data = getattr(tensor, "_data", None), data
         if old is not None:

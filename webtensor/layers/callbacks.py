@@ -120,10 +120,12 @@ class ProgressLogger(Callback):
     def on_batch_begin(self, batch, logs=None):
         self.ran = batch + 1
         if batch:
-            self.out.update(batch, self.steps, self.ms())
+            self.out.update(batch, max(self.steps or self.ran, batch), self.ms())
 
     def on_epoch_end(self, epoch, logs=None):
-        self.out.epoch_end(self.ran, self.steps, self.ms(), logs)
+        self.out.epoch_end(self.ran, max(self.steps or self.ran, self.ran), self.ms(), logs)
+        if self.params.get("steps") is None and self.params.get("samples") is None:
+            self.steps = self.ran  # a dataset's epoch: the next one is likely as long
 
     def on_train_end(self, logs=None):
         self.out.close()

@@ -17,9 +17,12 @@ UPDATE_S = 0.25     # the most often a notebook's output is updated
 
 
 def steps(params):
-    """The batches in one epoch of this fit."""
-    n = params.get("samples") or 0
-    return max(1, math.ceil(n / (params.get("batch_size") or n or 1)))
+    """The batches in one epoch of this fit, or None where not known before it runs (a
+    dataset without batches_per_epoch)."""
+    if params.get("steps"):
+        return params["steps"]
+    n = params.get("samples")
+    return max(1, math.ceil(n / (params.get("batch_size") or n or 1))) if n else None
 
 
 def bar(done, total):
