@@ -16,16 +16,16 @@ uniform float u_shape_inv[RANK];  // 1 / u_shape[d]
 
 int texel_index() { return (int(gl_FragCoord.y) << u_shift) + int(gl_FragCoord.x); }
 
-// i / u_shape[d] by a multiplication (integer division is slow on GPUs, and far slower on
-// SwiftShader): a float estimate, then two exact corrections of its rounding.
-int div_shape(int i, int d) {
-  int n = u_shape[d];
-  int q = int(float(i) * u_shape_inv[d]);
+// i / n given inv = 1 / n, by a multiplication (integer division is slow on GPUs, and far
+// slower on SwiftShader): a float estimate, then two exact corrections of its rounding.
+int div_by(int i, int n, float inv) {
+  int q = int(float(i) * inv);
   int r = i - q * n;
   q += int(r >= n) - int(r < 0);
   r = i - q * n;
   return q + int(r >= n) - int(r < 0);
 }
+int div_shape(int i, int d) { return div_by(i, u_shape[d], u_shape_inv[d]); }
 
 // Comparisons as 0/1 numbers, so every elementwise expression is written once, for vec4.
 vec4 gt(vec4 a, vec4 b) { return vec4(greaterThan(a, b)); }

@@ -3,35 +3,15 @@
 // Its width is the row length in texels, so the matmul kernel reads it with plain 2-D fetches
 // (index math per fetch is what slows SwiftShader most). Any strides: transposes fold in here.
 // A matrix taller than the texture wraps: u_wrap matrix rows side by side per texture row
-// (row L at texel (L % u_wrap * u_width + x, L / u_wrap)); u_wrap is 1 otherwise.
-uniform int u_rows;          // rows and columns of one batch of the source matrix
-uniform int u_cols;
-uniform int u_rows_p;        // padded rows per batch in the output
-uniform int u_offset;        // element strides of the source: start, batch, row, column
-uniform int u_batch_stride;
-uniform int u_row_stride;
+// (row L at texel (L % u_wrap * u_width + x, L / u_wrap)); u_wrap is 1 otherwise
+// (matrix_position.glsl).
+$POSITION
+uniform int u_row_stride;    // element strides of the source: row, column
 uniform int u_col_stride;
-uniform int u_width;         // texels per matrix row
-uniform int u_wrap;          // matrix rows per texture row
-uniform int u_side;          // 1: batches side by side (batch b at texels b * u_width ..), not stacked
 
 void main() {
-  int x = int(gl_FragCoord.x), y = int(gl_FragCoord.y);
-  int b, r;
-  if (u_side == 1) {
-    b = x / u_width;
-    x -= b * u_width;
-    r = y;
-  } else {
-    if (u_wrap > 1) {
-      int g = x / u_width;
-      x -= g * u_width;
-      y = y * u_wrap + g;
-    }
-    b = y / u_rows_p;
-    r = y - b * u_rows_p;
-  }
-  int c = 4 * x;
+  int b, r, c;
+  matrix_position(b, r, c);
   int src = u_offset + b * u_batch_stride + r * u_row_stride + c * u_col_stride;
   if (r >= u_rows) {
     result = vec4(0.0);

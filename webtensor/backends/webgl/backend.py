@@ -499,9 +499,9 @@ class WebGLBackend(Backend):
                 for name, dims in (("row", rows), ("col", cols)):
                     uniforms += [(f"u_{name}_shape", [d for d, _ in dims]), (f"u_{name}_strides", [t for _, t in dims]),
                                  (f"u_{name}_inv", [1.0 / d for d, _ in dims])]
-                return self._run(("matrix_view",), lambda: codegen.simple("matrix_view", [("X", "texel")]), ["X"],
+                return self._run(("matrix_view",), lambda: codegen.matrix(True), ["X"],
                                  [src], None, uniforms, "matmul", outs=[tex])[0]
-            return self._run(("matrix",), lambda: codegen.simple("matrix", [("X", "texel")]), ["X"], [X.handle],
+            return self._run(("matrix",), lambda: codegen.matrix(False), ["X"], [X.handle],
                              None, uniforms, "matmul", outs=[tex])[0]
         except BaseException:
             self.ctx.release(tex)

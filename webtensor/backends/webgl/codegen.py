@@ -116,6 +116,12 @@ def simple(name, inputs, rank=1, **subs):
     return header(inputs, rank) + template(name).substitute(**subs)
 
 
+def matrix(view):
+    """The relayout of a matmul operand: from a drawn buffer (matrix.glsl) or straight from a
+    strided view (matrix_view.glsl); both place the fragment with matrix_position.glsl."""
+    return simple("matrix_view" if view else "matrix", [("X", "texel")], POSITION=template("matrix_position").template)
+
+
 def matmul(rows):
     """The blocked matmul (matmul.glsl) with `rows` rows of C per fragment, one render target each."""
     outputs = f"#define ROWS {rows}\n" + "".join(f"layout(location = {r}) out vec4 result{r};\n" for r in range(1, rows))
