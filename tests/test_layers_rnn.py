@@ -208,6 +208,67 @@ def test_mask_passes_through_stacked_and_wrapped_layers(backend):
     m.dispose()
 
 
+@pytest.mark.leakcheck
+@pytest.mark.parametrize("between", ["dropout", "dense", "activation", "layer_normalization",
+                                     "leaky_re_lu"])
+def test_mask_passes_through_layers_that_support_masking(backend, between):
+    """As tfjs's supportsMasking layers: masking -> (a per-step layer) -> lstm sees the mask."""
+    rng = np.random.default_rng(8)
+    n, t, d, u = 2, 5, 3, 2
+    x = f32(rng.normal(size=(n, t, d)))
+    mask = np.array([[1, 1, 1, 0, 0], [1, 0, 1, 1, 1]], bool)
+    x[~mask] = 0.0
+    middle = {"dropout": lambda: wt.layers.dropout(rate=0.5),
+              "dense": lambda: wt.layers.dense(units=d, activation="tanh"),
+              "activation": lambda: wt.layers.activation(activation="tanh"),
+              "layer_normalization": lambda: wt.layers.layer_normalization(),
+              "leaky_re_lu": lambda: wt.layers.leaky_re_lu()}[between]()
+    model = wt.sequential([wt.layers.masking(input_shape=[t, d]), middle,
+                           wt.layers.lstm(units=u, return_sequences=True)])
+    w_lstm = random_weights(rng, "lstm", d, u)
+    model.set_weights(middle.get_weights() + w_lstm)
+    with wt.tidy():
+        h = to_np(middle(wt.tensor(x)))  # the middle layer alone (dropout: inference)
+    got = model.predict(x)
+    assert_close(got, ref_rnn("lstm", h, *w_lstm, mask=mask)[0], **tol(backend, "trans"))
+    values = to_np(got)
+    np.testing.assert_array_equal(values[0, 4], values[0, 2])  # held over the padding
+    wt.dispose(got)
+    model.dispose()
+
+
+@pytest.mark.leakcheck
+def test_masks_combine_in_merge_layers_and_stop_at_layers_without_masking(backend):
+    rng = np.random.default_rng(9)
+    n, t, d, u = 2, 4, 2, 2
+    a, b = f32(rng.normal(size=(n, t, d))), f32(rng.normal(size=(n, t, d)))
+    ma = np.array([[1, 1, 1, 0], [1, 1, 1, 1]], bool)
+    mb = np.array([[1, 1, 1, 1], [0, 1, 1, 1]], bool)
+    a[~ma], b[~mb] = 0.0, 0.0
+    w = random_weights(rng, "simple_rnn", d, u)
+    w_cat = random_weights(rng, "simple_rnn", 2 * d, u)
+    rnns = [wt.layers.simple_rnn(units=u) for _ in range(4)]
+    ia, ib = wt.input(shape=[t, d]), wt.input(shape=[t, d])
+    xa, xb = wt.layers.masking().apply(ia), wt.layers.masking().apply(ib)
+    added = rnns[0].apply(wt.layers.add().apply([xa, xb]))
+    joined = rnns[1].apply(wt.layers.concatenate().apply([xa, xb]))
+    timed = rnns[2].apply(wt.layers.concatenate(axis=1).apply([xa, xb]))  # masks joined in time
+    unmasked = rnns[3].apply(wt.layers.reshape(target_shape=[t, d]).apply(xa))  # reshape drops it
+    m = wt.model(inputs=[ia, ib], outputs=[added, joined, timed, unmasked])
+    for rnn, ws in zip(rnns, [w, w_cat, w, w]):
+        rnn.set_weights(ws)
+    both = ma & mb
+    outs = m.predict([a, b])
+    assert_close(outs[0], ref_rnn("simple_rnn", a + b, *w, mask=both)[1], **tol(backend, "trans"))
+    assert_close(outs[1], ref_rnn("simple_rnn", np.concatenate([a, b], -1), *w_cat, mask=both)[1],
+                 **tol(backend, "trans"))
+    assert_close(outs[2], ref_rnn("simple_rnn", np.concatenate([a, b], 1), *w,
+                                  mask=np.concatenate([ma, mb], 1))[1], **tol(backend, "trans"))
+    assert_close(outs[3], ref_rnn("simple_rnn", a, *w)[1], **tol(backend, "trans"))
+    wt.dispose(outs)
+    m.dispose()
+
+
 # ---------------------------------------------------------------- wrappers
 
 @pytest.mark.leakcheck

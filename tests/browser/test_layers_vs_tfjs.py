@@ -554,6 +554,32 @@ def test_fit_lstm_gru(tfjs, backend):
               backend, name=f"rnn_{backend}.py"))
 
 
+# embedding(maskZero) -> dropout -> dense -> lstm: tfjs passes the mask through the layers
+# that support masking, so the lstm skips the padding (without the mask the losses differ)
+MASKED = [D("emb", "embedding", inputDim=6, outputDim=3, maskZero=True, inputShape=[5]),
+          D("drop", "dropout", rate=0.0),
+          D("mid", "dense", units=3, activation="tanh"),
+          D("lstm", "lstm", units=4),
+          D("out", "dense", units=2)]
+MASKED_BODY = """
+rng = np.random.default_rng(7)
+x = rng.integers(1, 6, size=(8, 5)).astype(np.int32)
+for i, n in enumerate([5, 3, 2, 4, 1, 5, 2, 3]):
+    x[i, n:] = 0
+target = rng.normal(size=(8, 2)).astype(np.float32)
+tf_model, wt_model = sequential_both(json.loads({specs}))
+await fit_both(tf_model, wt_model, x, target, "meanSquaredError", "adam", {epochs}, 4, {rtol}, {atol})
+tf_model.dispose()
+wt_model.dispose()
+"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_fit_masked_sequences(tfjs, backend):
+    body = MASKED_BODY.format(specs=json.dumps(json.dumps(MASKED)), epochs=EPOCHS, **TRAIN_TOL)
+    print(run(tfjs, body, backend, name=f"masked_{backend}.py"))
+
+
 TWO_INPUTS = """
 rng = np.random.default_rng(4)
 xa = rng.normal(size=(10, 4)).astype(np.float32)

@@ -14,6 +14,8 @@ def _number(layer, key, value, minimum=None):
 
 
 class ReLU(Layer):
+    supports_masking = True
+
     def __init__(self, max_value=None, **kwargs):
         super().__init__(**kwargs)
         self.max_value = None if max_value is None else _number(self, "max_value", max_value, 0)
@@ -27,6 +29,8 @@ class ReLU(Layer):
 
 
 class LeakyReLU(Layer):
+    supports_masking = True
+
     def __init__(self, alpha=0.3, **kwargs):  # tfjs's and Keras 2's default (ops: 0.2)
         super().__init__(**kwargs)
         self.alpha = _number(self, "alpha", alpha)
@@ -41,6 +45,7 @@ class LeakyReLU(Layer):
 class PReLU(Layer):
     """x for x > 0, alpha * x otherwise, with a learned alpha per input element (batch axis
     excluded), shared along `shared_axes` (1-based, as Keras)."""
+    supports_masking = True
 
     def __init__(self, alpha_initializer="zeros", alpha_regularizer=None, alpha_constraint=None,
                  shared_axes=None, **kwargs):
@@ -85,6 +90,7 @@ class PReLU(Layer):
 
 class ELU(Layer):
     """x for x > 0, alpha * (exp(x) - 1) otherwise (tfjs accepts alpha 1 only; Keras any)."""
+    supports_masking = True
 
     def __init__(self, alpha=1.0, **kwargs):
         super().__init__(**kwargs)
@@ -99,6 +105,8 @@ class ELU(Layer):
 
 
 class ThresholdedReLU(Layer):
+    supports_masking = True
+
     def __init__(self, theta=1.0, **kwargs):
         super().__init__(**kwargs)
         self.theta = _number(self, "theta", theta, 0)
@@ -113,6 +121,7 @@ class ThresholdedReLU(Layer):
 class Softmax(Layer):
     """Softmax over `axis` (an int or a list of ints). The default is the last axis, as
     documented by tfjs and Keras (tfjs 4.22's code uses axis 1)."""
+    supports_masking = True
 
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)

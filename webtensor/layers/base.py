@@ -11,7 +11,9 @@ from ..ops.core import as_tensor
 from ..memory import keep, tidy
 from ..variable import Variable
 from ..engine import ENGINE
+from ..tensor import Tensor
 from . import initializers
+from .masks import get_mask, set_mask
 from .names import snake_case, uid
 
 
@@ -81,6 +83,7 @@ class Layer:
     dimension (None). A layer with several inputs gets lists of tensors and shapes."""
 
     class_name = None  # the Keras/tfjs class name; defaults to the Python class's name
+    supports_masking = False  # True: the input's mask is the output's (tfjs's supportsMasking)
 
     def __init__(self, name=None, trainable=True, input_shape=None, batch_input_shape=None,
                  batch_size=None, dtype="float32", weights=None):
@@ -173,6 +176,11 @@ class Layer:
     def compute_output_shape(self, input_shape):
         return input_shape
 
+    def compute_mask(self, inputs, mask=None):
+        """The output's mask from the inputs and their masks (a list for a list of inputs).
+        A layer that does not support masking drops it, as tf.keras does (tfjs raises)."""
+        return mask if self.supports_masking else None
+
     # ---- calling ----
     def __call__(self, inputs, training=False, **kwargs):
         return self.apply(inputs, training=training, **kwargs)
@@ -225,10 +233,19 @@ class Layer:
         # as tfjs's call()s: only the outputs outlive the call (a tape keeps what it needs),
         # tensors converted from arrays included
         out = tidy(run)
+        self._pass_mask(inputs, out)
         if _ACTIVITY and training and self.activity_regularizer is not None:
             # kept: a nested model's tidy would free it; the step that collects it disposes it
             _ACTIVITY[-1].extend(keep(tidy(lambda: self._activity_penalty(y))) for y in to_list(out))
         return out
+
+    def _pass_mask(self, inputs, out):
+        """Note the output's mask, made outside the call's tidy: it lives as long as the
+        output's scope (a layer that sets one itself, as the recurrent ones, is left alone)."""
+        masks = [get_mask(x) if isinstance(x, Tensor) else None for x in to_list(inputs)]
+        mask = self.compute_mask(inputs, masks if isinstance(inputs, (list, tuple)) else masks[0])
+        if mask is not None and isinstance(out, Tensor) and get_mask(out) is None:
+            set_mask(out, mask, owned=not any(mask is m for m in masks))
 
     def _activity_penalty(self, y):
         """Keras 2's activity penalty: the regularizer's value divided by the batch size."""

@@ -8,6 +8,8 @@ from .base import InputSpec, Layer, format_shape
 
 
 class Dense(Layer):
+    supports_masking = True
+
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):
@@ -65,6 +67,8 @@ class Dense(Layer):
 
 
 class Activation(Layer):
+    supports_masking = True
+
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
@@ -79,6 +83,7 @@ class Activation(Layer):
 class Dropout(Layer):
     """Zeroes a fraction `rate` of the inputs while training (in fit), scaling the rest by
     1 / (1 - rate); at inference it passes the inputs through."""
+    supports_masking = True
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)

@@ -1,10 +1,8 @@
 """The embedding layer: integer indices -> rows of a learned [input_dim, output_dim] matrix
 (tfjs-layers layers/embeddings.ts)."""
 from .. import ops
-from ..ops.core import as_tensor
 from . import constraints, initializers, regularizers
 from .base import Layer, format_shape
-from .recurrent import set_mask
 
 
 class Embedding(Layer):
@@ -37,11 +35,8 @@ class Embedding(Layer):
         rows = ops.gather(self.embeddings, ops.reshape(indices, [-1]))
         return ops.reshape(rows, list(inputs.shape) + [self.output_dim])
 
-    def call_eager(self, inputs, training=False, **kwargs):
-        inputs = as_tensor(inputs, "inputs", self.name)
-        out = super().call_eager(inputs, training, **kwargs)
-        # as Masking's: the mask reaches the recurrent layers that read this output directly
-        return set_mask(out, ops.not_equal(inputs, 0)) if self.mask_zero else out
+    def compute_mask(self, inputs, mask=None):
+        return ops.not_equal(inputs, 0) if self.mask_zero else None
 
     def compute_output_shape(self, input_shape):
         if self.input_length is None:

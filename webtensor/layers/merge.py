@@ -4,6 +4,7 @@ import functools
 
 from .. import ops
 from .base import Layer, format_shape
+from .masks import all_of
 
 _COMBINE = {  # class name -> how a list of tensors becomes one
     "Add": lambda xs: functools.reduce(ops.add, xs),
@@ -16,6 +17,11 @@ _COMBINE = {  # class name -> how a list of tensors becomes one
 
 
 class Merge(Layer):
+    supports_masking = True
+
+    def compute_mask(self, inputs, mask=None):
+        return all_of(mask or [])  # a step is real where it is real in every input
+
     def _check(self, input_shape):
         if not isinstance(input_shape, list) or not input_shape or not isinstance(input_shape[0], list) \
                 or len(input_shape) < 2:
@@ -53,6 +59,18 @@ class Concatenate(Merge):
     def call(self, inputs, training=False):
         return ops.concat(list(inputs), self.axis)
 
+    def compute_mask(self, inputs, mask=None):
+        """Joined along a masked (time) axis, the masks are concatenated, an unmasked input's
+        all true; along the features, a step is real where every input's is (Keras)."""
+        if not mask or all(m is None for m in mask):
+            return None
+        rank = inputs[0].rank
+        axis = self.axis % rank
+        if axis >= rank - 1:
+            return all_of(mask)
+        full = [m if m is not None else ops.ones(x.shape[:rank - 1], "bool") for x, m in zip(inputs, mask)]
+        return ops.concat(full, axis)
+
     def compute_output_shape(self, input_shape):
         rank = len(input_shape[0])
         axis = self.axis % rank
@@ -73,6 +91,7 @@ class Dot(Merge):
     """The dot products of two inputs along `axes` (one for both or one per input; never the
     batch axis), batch by batch; normalize=True makes them cosine similarities (each input
     divided by its L2 norm along the axis first, the norm at least sqrt(1e-7), as tfjs)."""
+    supports_masking = False  # as tfjs: the products have no time axis to mask
 
     def __init__(self, axes, normalize=False, **kwargs):
         super().__init__(**kwargs)

@@ -34,6 +34,7 @@ def _broadcast(param, axes, rank):
 
 class _Normalization(Layer):
     """The shared parts: gamma (scale) and beta (center) over the normalized axes."""
+    supports_masking = True
 
     def __init__(self, axis, epsilon, center, scale, beta_initializer, gamma_initializer,
                  beta_regularizer, gamma_regularizer, beta_constraint, gamma_constraint, **kwargs):

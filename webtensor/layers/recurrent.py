@@ -1,50 +1,20 @@
 """Recurrent layers: simple_rnn, lstm and gru with tfjs-layers' weight layouts, gate orders and
 defaults (layers/recurrent.ts), and masking, whose mask they honour. The time loop is a Python
 loop over the unstacked steps; the tape differentiates through it (backpropagation in time)."""
-import weakref
-
 from .. import ops
 from ..ops.core import as_tensor
 from . import activations, constraints, initializers, regularizers
 from .base import InputSpec, Layer, format_shape
+from .masks import get_mask, set_mask
 
 __all__ = ["GRU", "LSTM", "Masking", "Recurrent", "SimpleRNN", "gru", "lstm", "masking", "simple_rnn"]
 
-# ---------------------------------------------------------------- masks
-
-# A mask travels with the tensor it describes, as Keras's `_keras_mask`; Tensor has __slots__,
-# so the pairing lives here, keyed by identity and dropped when the tensor is collected.
-_MASKS = {}
-
-
-def set_mask(x, mask):
-    """Note `mask` ([batch, time], bool) as the mask of x; returns x."""
-    key = id(x)
-
-    def forget(ref):
-        if _MASKS.get(key, (None,))[0] is ref:
-            del _MASKS[key]
-    _MASKS[key] = (weakref.ref(x, forget), mask)
-    return x
-
-
-def get_mask(x):
-    """The mask noted for x, or None."""
-    entry = _MASKS.get(id(x))
-    if entry is None or entry[0]() is not x:
-        return None
-    if entry[1].is_disposed:
-        raise ValueError("the mask of this input was freed (by the tidy that made the masking "
-                         "layer's output); call the masking layer in the same scope as the layer "
-                         "that reads it, or pass mask= explicitly")
-    return entry[1]
-
+# ---------------------------------------------------------------- masking
 
 class Masking(Layer):
     """Marks the time steps whose features all equal mask_value as padding: they come out as
-    zeros, and the recurrent layers reading them keep their previous state and output there.
-    The mask reaches the recurrent, time_distributed and bidirectional layers that read this
-    layer's output directly; other layers in between do not pass it on."""
+    zeros, and the recurrent layers reading them (through any layers that pass masks on) keep
+    their previous state and output there."""
 
     def __init__(self, mask_value=0.0, **kwargs):
         super().__init__(**kwargs)
@@ -56,12 +26,6 @@ class Masking(Layer):
     def call(self, inputs, training=False):
         keep = ops.any(ops.not_equal(inputs, self.mask_value), -1, keep_dims=True)
         return inputs * ops.cast(keep, inputs.dtype)
-
-    def call_eager(self, inputs, training=False, **kwargs):
-        inputs = as_tensor(inputs, "inputs", self.name)
-        out = super().call_eager(inputs, training, **kwargs)
-        # made outside the call's tidy: the mask lives as long as the scope holding the output
-        return set_mask(out, self.compute_mask(inputs))
 
     def get_config(self):
         return {**super().get_config(), "mask_value": self.mask_value}

@@ -2,7 +2,8 @@
 applies a layer to every time step; bidirectional runs a recurrent layer both ways and merges."""
 from .. import ops
 from .base import Layer, format_shape, single
-from .recurrent import Recurrent, get_mask, set_mask
+from .masks import get_mask, set_mask
+from .recurrent import Recurrent
 
 __all__ = ["Bidirectional", "TimeDistributed", "Wrapper", "bidirectional",
            "time_distributed"]
