@@ -311,8 +311,8 @@ def test_bidirectional_return_state(backend):
     layer = wt.layers.bidirectional(layer=wt.layers.lstm(units=u, return_state=True))
     sym = layer.apply(wt.input(shape=[t, d]))
     assert [s.shape for s in sym] == [[None, 2 * u]] + [[None, u]] * 4
-    assert [w.name.split("/")[0] for w in layer.weights] == \
-        ["forward_" + layer.layer.name] * 3 + ["backward_" + layer.layer.name] * 3
+    assert [w.name.split("/")[:2] for w in layer.weights] == \
+        [[layer.name, "forward_" + layer.layer.name]] * 3 + [[layer.name, "backward_" + layer.layer.name]] * 3
     layer.set_weights(wf + wb)
     xt = wt.tensor(x)
     got = layer.apply(xt)

@@ -7,7 +7,7 @@ from .tensor import Tensor
 
 
 class Variable(Tensor):
-    __slots__ = ("name", "trainable")
+    __slots__ = ("name", "trainable", "original_name")
 
     def __init__(self, initial, trainable=True, name=None, dtype=None):
         value = as_tensor(initial, "initial_value", "variable")
@@ -16,6 +16,7 @@ class Variable(Tensor):
         if dtype != value.dtype:
             value, temporary = cast(value, dtype), True
         self.name = name or f"variable{ENGINE.next_id + 1}"
+        self.original_name = self.name  # a layer's weight: its name before a uniqueness suffix
         if self.name in ENGINE.variables:
             raise ValueError(f"variable: a variable named {self.name!r} already exists")
         self.trainable, self.shape, self.dtype, self._kept = trainable, value.shape, dtype, False

@@ -110,12 +110,13 @@ class Layer:
         """A new weight variable. A regularizer's penalty joins the training loss (layer.losses);
         a constraint is applied after every optimizer step of fit / train_on_batch."""
         init = initializers.get(initializer)
-        full = f"{self.name}/{name}"
+        full = "/".join(_NAME_SCOPE + [name]) if _NAME_SCOPE else f"{self.name}/{name}"
         unique, k = full, 0
         while unique in ENGINE.variables:  # tfjs: getUniqueTensorName, a _1, _2 ... suffix
             k += 1
             unique = f"{full}_{k}"
         v = tidy(lambda: Variable(init(list(shape), dtype or self.dtype), trainable=trainable, name=unique))
+        v.original_name = full  # the name model files use (tfjs's originalName)
         (self._trainable_weights if trainable else self._non_trainable_weights).append(v)
         if regularizer is not None:
             self._regularized.append((v, regularizer))
@@ -200,9 +201,17 @@ class Layer:
         shapes = [list(x.shape) for x in to_list(inputs)]
         return shapes if isinstance(inputs, (list, tuple)) else shapes[0]
 
-    def _ensure_built(self, input_shape):
+    def _ensure_built(self, input_shape, scoped=True):
+        """Build on first use, inside the layer's name scope: its weights are named
+        <scope>/<weight> (tfjs's nameScope), so a wrapper's inner layers carry its name."""
         if not self.built:
-            self.build(input_shape)
+            depth = len(_NAME_SCOPE)
+            if scoped:
+                _NAME_SCOPE.append(self.name)
+            try:
+                self.build(input_shape)
+            finally:
+                del _NAME_SCOPE[depth:]
             self.built, self.built_input_shape = True, input_shape
             if self._initial_weights is not None:
                 self.set_weights(self._initial_weights)
@@ -266,6 +275,7 @@ class Layer:
         return f"{self.get_class_name()}(name={self.name!r})"
 
 
+_NAME_SCOPE = []  # the names of the layers being built, outermost first
 _ACTIVITY = []  # a stack of lists: where training calls put their activity penalties
 
 

@@ -1,11 +1,15 @@
 """Models: a functional Model is a graph of layer calls from InputLayers to outputs, run in
 topological order; Sequential builds such a graph one layer at a time. Both are Layers, so a
 model can be a layer of another. Training (compile, fit, evaluate, predict) is in training.py."""
+import json
+
 from .. import ops
 from ..memory import tidy
 from .base import Layer, SymbolicTensor, format_shape, set_weight_values, single, to_list
 from .input_layer import InputLayer, input as _input
 from .names import uid
+from .saving import save_model
+from .serialization import model_topology
 from .summary import print_summary
 from .training import Training
 
@@ -183,8 +187,17 @@ class Model(Training, Layer):
         return [ops.clone(o) if id(o) in given else o for o in outs]
 
     def get_config(self):
-        return {"name": self.name, "layers": [{"class_name": layer.get_class_name(),
-                                               "config": layer.get_config()} for layer in self.layers]}
+        return model_topology(self)["config"]
+
+    # ---- files ----
+    async def save(self, handler_or_url, include_optimizer=False):
+        """Save in tfjs's layers-model format to a URL ('indexeddb://name', 'downloads://name',
+        'http(s)://...'), a directory path (CPython) or an IO handler; returns the handler's result."""
+        return await save_model(self, handler_or_url, include_optimizer)
+
+    def to_json(self):
+        """The topology as Keras JSON text (tfjs's model.toJSON())."""
+        return json.dumps(model_topology(self))
 
 
 def _shape_list(shape):

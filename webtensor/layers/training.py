@@ -87,6 +87,7 @@ class Training:
     def compile(self, optimizer, loss, metrics=None, loss_weights=None):
         self._dispose_optimizer()
         self.optimizer, self._owns_optimizer = optimizers.get(optimizer)
+        self._compile_spec = (loss, metrics)  # for a model file's training config
         names = self.output_names
         self.loss_functions = [losses.get(fn) for fn in _per_output(loss, names, "loss")]
         self.loss_weights = _per_output(loss_weights, names, "loss_weights") if loss_weights is not None \

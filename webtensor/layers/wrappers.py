@@ -4,20 +4,10 @@ from .. import ops
 from .base import Layer, format_shape, single
 from .masks import get_mask, set_mask
 from .recurrent import Recurrent
+from .serialization import deserialize
 
 __all__ = ["Bidirectional", "TimeDistributed", "Wrapper", "bidirectional",
            "time_distributed"]
-
-
-def deserialize(config):
-    """A layer from {'class_name', 'config'}; the classes are those wt.layers exports."""
-    from .. import layers  # the package: loaded by the time a config is read
-    classes = {k: v for k, v in vars(layers).items() if isinstance(v, type) and issubclass(v, Layer)}
-    name = config.get("class_name")
-    cls = classes.get(name)
-    if cls is None:
-        raise ValueError(f"unknown layer class {name!r} in a wrapper's config")
-    return cls.from_config(dict(config.get("config", {})))
 
 
 class Wrapper(Layer):
@@ -77,7 +67,8 @@ class TimeDistributed(Wrapper):
         if len(input_shape) < 3:
             raise ValueError(f"{self.name}: needs inputs of rank >= 3 ([batch, time, ...]), got "
                              f"{format_shape(input_shape)}")
-        self.layer._ensure_built([input_shape[0]] + list(input_shape[2:]))
+        # built directly, as tfjs does: its weights are named <time_distributed>/<weight>
+        self.layer._ensure_built([input_shape[0]] + list(input_shape[2:]), scoped=False)
 
     def call(self, inputs, training=False, mask=None):
         batch, time = inputs.shape[:2]
