@@ -120,8 +120,12 @@ def sequential_from_config(config):
     from .models import Sequential
     layers = config.get("layers", config) if isinstance(config, dict) else config
     model = Sequential(name=config.get("name") if isinstance(config, dict) else None)
-    for spec in layers:
-        model.add(deserialize(spec, "sequential"))
+    try:
+        for spec in layers:
+            model.add(deserialize(spec, "sequential"))
+    except BaseException:
+        model.dispose()  # nothing half-made stays in memory
+        raise
     return model
 
 
@@ -129,9 +133,21 @@ def model_from_config(config):
     """A functional model: its layers made from their configs, then called on their inbound
     tensors in an order that has every input ready (tfjs's Container.fromConfig)."""
     from .models import Model
+    made = []
+    try:
+        return _connect(config, made)
+    except BaseException:
+        for layer in made:  # nothing half-made stays in memory
+            layer.dispose()
+        raise
+
+
+def _connect(config, made):
+    from .models import Model
     outputs, queue = {}, []  # outputs: (layer name, node index) -> its SymbolicTensors
     for spec in config["layers"]:
         layer = deserialize(spec, "model")
+        made.append(layer)
         name = spec.get("name", layer.name)
         if layer.get_class_name() == "InputLayer":
             outputs[(name, 0)] = [layer.output]
