@@ -1,11 +1,13 @@
 """Fetch TensorFlow.js and its wasm backend into the cache with `npm pack`, each checked
 against the registry's sha512.
 
-Only the browser bundles (and the wasm backend's .wasm files) and package.json are unpacked
-(`.cache/tfjs/<version>/`, `.cache/tfjs-backend-wasm/<version>/`); each tarball's integrity
+Only the browser bundles (and the wasm backend's .wasm files), tfjs-core's type declarations
+(read by tests/browser/test_api_parity.py) and package.json are unpacked (`.cache/tfjs/<version>/`,
+`.cache/tfjs-backend-wasm/<version>/`, `.cache/tfjs-core/<version>/`); each tarball's integrity
 and version are recorded next to them in `integrity.json`.
 """
 import base64
+import fnmatch
 import hashlib
 import json
 import shutil
@@ -25,6 +27,9 @@ PACKAGES = {  # package -> (cache folder, files to unpack)
     "@tensorflow/tfjs-backend-wasm": ("tfjs-backend-wasm", (
         "dist/tf-backend-wasm.min.js", "dist/tfjs-backend-wasm.wasm", "dist/tfjs-backend-wasm-simd.wasm",
         "dist/tfjs-backend-wasm-threaded-simd.wasm", "package.json")),
+    # the ops' TypeScript declarations: their names and parameters, for the API parity test
+    # (a name with a wildcard is a pattern over the tarball's files)
+    "@tensorflow/tfjs-core": ("tfjs-core", ("dist/*.d.ts", "package.json")),
 }
 
 
@@ -43,7 +48,10 @@ def ensure(version=VERSION, package="@tensorflow/tfjs") -> Path:
     folder, files = PACKAGES[package]
     out = CACHE / folder / version
     record = out / "integrity.json"
-    if record.exists() and all((out / f).exists() for f in files):
+    # files named by a pattern are not checked one by one: integrity.json, written last, says
+    # that the unpacking finished
+    literal = [f for f in files if "*" not in f]
+    if record.exists() and all((out / f).exists() for f in literal):
         return out
     spec = f"{package}@{version}"
     integrity = json.loads(_npm("view", spec, "dist.integrity", "--json"))
@@ -56,7 +64,8 @@ def ensure(version=VERSION, package="@tensorflow/tfjs") -> Path:
         if got != expected:
             raise RuntimeError(f"{tarball.name}: {algo} {got} differs from the registry's {expected}")
         with tarfile.open(tarball) as tar:
-            for name in files:
+            members = [m.name.removeprefix("package/") for m in tar.getmembers() if m.isfile()]
+            for name in literal + [m for f in files if "*" in f for m in fnmatch.filter(members, f)]:
                 dest = out / name
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 dest.write_bytes(tar.extractfile(f"package/{name}").read())

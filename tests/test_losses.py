@@ -121,3 +121,76 @@ def test_default_reduction_and_grad(backend, name, ref, dom_y, dom_p, kw):
 def test_losses_accept_nested_lists(backend):
     got = wt.losses.mean_squared_error([1.0, 2.0, 3.0], [1.5, 2.0, 2.0])
     assert_close(got, (0.25 + 0 + 1) / 3)
+
+
+# ---- cosine_distance and hinge_loss ----
+def test_all_nine_tfjs_losses_exist():
+    for name in ("absolute_difference compute_weighted_loss cosine_distance hinge_loss huber_loss log_loss "
+                 "mean_squared_error sigmoid_cross_entropy softmax_cross_entropy").split():
+        assert callable(getattr(wt.losses, name)), name
+
+
+def _cosine(y, p, axis):
+    return 1 - np.sum(y * p, axis, keepdims=True)
+
+
+def _hinge(y, p):
+    return np.maximum(0, 1 - (2 * y - 1) * p)
+
+
+def _unit_rows(rng, s, axis):
+    v = uniform(rng, s)
+    return f32(v / np.linalg.norm(v, axis=axis, keepdims=True))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("weights", [None, "scalar", "row", "full"])
+@pytest.mark.parametrize("axis", [-1, 0])
+def test_cosine_distance(backend, reduction, weights, axis):
+    rng = np.random.default_rng(63)
+    y, p = _unit_rows(rng, (4, 3), axis), _unit_rows(rng, (4, 3), axis)
+    losses = _cosine(y.astype(np.float64), p.astype(np.float64), axis)
+    w = _weights(weights, losses.shape, rng)
+    red = getattr(Reduction, reduction)
+    expected = reduce_ref(losses, None if w is None else w.astype(np.float64), red)
+    got = wt.losses.cosine_distance(wt.tensor(y), wt.tensor(p), axis, None if w is None else wt.tensor(w), red)
+    assert_close(got, expected, **tol(backend, "trans"))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("weights", [None, "scalar", "row", "full"])
+def test_hinge_loss(backend, reduction, weights):
+    rng = np.random.default_rng(64)
+    y, p = labels01(rng, (4, 3)), uniform(rng, (4, 3), away=[-1, 1])
+    losses = _hinge(y.astype(np.float64), p.astype(np.float64))
+    w = _weights(weights, losses.shape, rng)
+    red = getattr(Reduction, reduction)
+    expected = reduce_ref(losses, None if w is None else w.astype(np.float64), red)
+    got = wt.losses.hinge_loss(wt.tensor(y), wt.tensor(p), None if w is None else wt.tensor(w), red)
+    assert_close(got, expected, **tol(backend, "trans"))
+
+
+def test_cosine_distance_and_hinge_loss_grads(backend):
+    rng = np.random.default_rng(65)
+    y, p = _unit_rows(rng, (4, 3), 1), uniform(rng, (4, 3), away=[-1, 1])
+    w = _weights("full", (4, 1), rng)
+    red = Reduction.SUM_BY_NONZERO_WEIGHTS
+    check_grad(lambda a, b: wt.losses.cosine_distance(a, b, 1, wt.tensor(w)),
+               lambda a, b: reduce_ref(_cosine(a, b, 1), w.astype(np.float64), red), [y, p], backend)
+    labels = labels01(rng, (4, 3))
+    w = _weights("full", (4, 3), rng)
+    check_grad(lambda t: wt.losses.hinge_loss(wt.tensor(labels), t, wt.tensor(w)),
+               lambda a: reduce_ref(_hinge(labels.astype(np.float64), a), w.astype(np.float64), red), [p], backend)
+    assert_close(wt.losses.hinge_loss([1.0, 0.0], [0.5, 0.5]), (0.5 + 1.5) / 2)  # the default: a mean
+
+
+@pytest.mark.leakcheck
+def test_cosine_distance_and_hinge_loss_errors(backend):
+    with pytest.raises(ValueError, match="cosine_distance: labels shape \\(2,\\) and predictions shape \\(3,\\)"):
+        wt.losses.cosine_distance([1.0, 0.0], [1.0, 0.0, 0.0], 0)
+    with pytest.raises(ValueError, match="cosine_distance: axis 1 is out of range"):
+        wt.losses.cosine_distance([1.0, 0.0], [1.0, 0.0], 1)
+    with pytest.raises(ValueError, match="hinge_loss: labels shape \\(1, 2\\) and predictions shape \\(2,\\)"):
+        wt.losses.hinge_loss([[1.0, 0.0]], [1.0, 0.0])
+    with pytest.raises(ValueError, match="hinge_loss: .*unknown reduction 'avg'"):
+        wt.losses.hinge_loss([1.0, 0.0], [1.0, 0.0], None, "avg")

@@ -1,6 +1,6 @@
 """Losses with tfjs's argument order (labels first) and reductions."""
 from .ops import elementwise as E
-from .ops.core import as_tensor, op
+from .ops.core import as_tensor, norm_axis, op
 from .ops.nn import log_softmax
 from .ops.reduction import mean, sum as _sum
 
@@ -60,6 +60,22 @@ def huber_loss(labels, predictions, weights=None, delta=1.0, reduction=Reduction
     quadratic = E.minimum(error, delta)
     linear = E.sub(error, quadratic)
     return compute_weighted_loss(E.add(E.mul(E.square(quadratic), 0.5), E.mul(linear, delta)), weights, reduction)
+
+
+@op
+def cosine_distance(labels, predictions, axis, weights=None, reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
+    """1 - sum(labels * predictions) along `axis` (kept, of size 1): for unit-normalized inputs."""
+    labels, predictions = _pair(labels, predictions, "cosine_distance")
+    axis = norm_axis(axis, labels.rank, "cosine_distance")
+    return compute_weighted_loss(E.sub(1.0, _sum(E.mul(labels, predictions), axis, True)), weights, reduction)
+
+
+@op
+def hinge_loss(labels, predictions, weights=None, reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
+    """max(0, 1 - y * predictions) with the 0/1 labels mapped to y = -1/+1."""
+    labels, predictions = _pair(labels, predictions, "hinge_loss")
+    signs = E.sub(E.mul(labels, 2.0), 1.0)
+    return compute_weighted_loss(E.relu(E.sub(1.0, E.mul(signs, predictions))), weights, reduction)
 
 
 @op

@@ -2,7 +2,7 @@
 texture). Ops are attached as methods by webtensor.ops, so every op chains: a.sub(b).square()."""
 import numpy as np
 
-from .backends.base import shape_size
+from .backends.base import contiguous_strides, shape_size
 from .engine import ENGINE
 
 
@@ -22,6 +22,11 @@ class Tensor:
     @property
     def size(self):
         return shape_size(self.shape)
+
+    @property
+    def strides(self):
+        """Elements to step over for one step on each axis but the last (tfjs's strides)."""
+        return contiguous_strides(self.shape)[:-1]
 
     @property
     def is_disposed(self):
@@ -65,6 +70,57 @@ class Tensor:
 
     async def array(self):
         return (await self.data()).reshape(self.shape).tolist()
+
+    # ---- buffers, bytes and text, as tfjs's Tensor (webtensor.ops.buffer builds on this module) ----
+    def buffer_sync(self):
+        """A TensorBuffer holding a copy of the values."""
+        from .ops.buffer import TensorBuffer
+        self._check_alive("buffer_sync")
+        return TensorBuffer(self.shape, self.dtype, self.data_sync())
+
+    async def buffer(self):
+        from .ops.buffer import TensorBuffer
+        self._check_alive("buffer")
+        return TensorBuffer(self.shape, self.dtype, await self.data())
+
+    async def bytes(self):
+        """The values' raw little-endian bytes: 4 per float32 or int32 value, 1 per bool."""
+        self._check_alive("bytes")
+        values = await self.data()
+        return values.astype(values.dtype.newbyteorder("<"), copy=False).tobytes()
+
+    def to_string(self, verbose=False):
+        """The values as tfjs's toString() writes them; verbose adds dtype, rank and shape."""
+        from .ops.buffer import tensor_to_string
+        self._check_alive("to_string")
+        return tensor_to_string(self.data_sync(), self.shape, self.dtype, verbose)
+
+    def print(self, verbose=False):
+        print(self.to_string(verbose))
+
+    # ---- reshaping shorthands: tfjs's chained as1D ... as5D, asScalar, reshapeAs ----
+    def as1d(self):
+        return self.reshape([self.size])
+
+    def as2d(self, rows, columns):
+        return self.reshape([rows, columns])
+
+    def as3d(self, rows, columns, depth):
+        return self.reshape([rows, columns, depth])
+
+    def as4d(self, rows, columns, depth, depth2):
+        return self.reshape([rows, columns, depth, depth2])
+
+    def as5d(self, rows, columns, depth, depth2, depth3):
+        return self.reshape([rows, columns, depth, depth2, depth3])
+
+    def as_scalar(self):
+        if self.size != 1:
+            raise ValueError(f"as_scalar: the tensor must have exactly one element, got shape {self.shape}")
+        return self.reshape([])
+
+    def reshape_as(self, x):
+        return self.reshape(list(x.shape if isinstance(x, Tensor) else np.shape(x)))
 
     def __array__(self, dtype=None, copy=None):
         a = self.data_sync().reshape(self.shape)

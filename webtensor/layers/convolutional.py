@@ -1,7 +1,6 @@
 """Convolution layers (tfjs-layers layers/convolutional.ts and convolutional_depthwise.ts),
-composed from the conv ops on channels-last images: conv1d is a conv2d over a height-1 image,
-separable_conv2d a depthwise_conv2d then a 1x1 conv2d. A channels_first input is transposed to
-channels_last and the output back (helpers in conv_utils.py)."""
+composed from the conv ops (conv1d, conv2d, separable_conv2d...) on channels-last images. A
+channels_first input is transposed to channels_last and the output back (helpers in conv_utils.py)."""
 import numpy as np
 
 from .. import ops
@@ -112,8 +111,7 @@ class Conv1D(Conv):
         padding = self.padding
         if padding == "causal":  # each output sees only the present and the past
             x, padding = ops.pad(x, [(0, 0), ((k - 1) * d, 0), (0, 0)]), "valid"
-        y = ops.conv2d(ops.expand_dims(x, 1), ops.expand_dims(self.kernel, 0), [1, s], padding, "NHWC", [1, d])
-        return ops.squeeze(y, [1])
+        return ops.conv1d(x, self.kernel, s, padding, "NWC", d)
 
 
 class Conv2D(Conv):
@@ -198,7 +196,8 @@ class SeparableConv2D(DepthwiseConv2D):
         return self.filters
 
     def convolve(self, x):
-        return ops.conv2d(super().convolve(x), self.pointwise_kernel, 1, "valid")
+        return ops.separable_conv2d(x, self.depthwise_kernel, self.pointwise_kernel, self.strides, self.padding,
+                                    self.dilation_rate)
 
     def get_config(self):
         return {**super().get_config(), "filters": self.filters, **weight_options_config(self, "pointwise")}

@@ -6,7 +6,8 @@ from .. import optable
 from ..tensor import Tensor
 from . import creation, elementwise, indexing, linalg, nn, reduction, shape
 from .creation import (eye, fill, linspace, ones, ones_like, random_normal, random_uniform, range, scalar,
-                       tensor, tensor1d, tensor2d, tensor3d, tensor4d, truncated_normal, zeros, zeros_like)
+                       tensor, tensor1d, tensor2d, tensor3d, tensor4d, tensor5d, tensor6d, truncated_normal,
+                       zeros, zeros_like)
 from .elementwise import *  # noqa: F401,F403  (the ops generated from optable's rows)
 from .elementwise import (add, add_n, cast, clip_by_value, clone, div, equal, floor_div, greater,
                           greater_equal, leaky_relu, less, less_equal, log_sigmoid, logical_and,
@@ -20,8 +21,23 @@ from .reduction import (all, any, argmax, argmin, cumsum, logsumexp, max, mean, 
                         sum)
 from .shape import (broadcast_to, concat, expand_dims, flatten, pad, reshape, reverse, slice, split, squeeze,
                     stack, tile, transpose, unstack)
+from .buffer import TensorBuffer, buffer, print  # noqa: A004 (tfjs's tf.print)
+from .random import multinomial, rand, random_gamma, random_standard_normal, random_uniform_int
+from .rnn import basic_lstm_cell, moving_average, multi_rnn_cell
+from .signal import frame, hamming_window, hann_window
+from .conv import (avg_pool3d, conv1d, conv3d, conv3d_transpose, dilation2d, fused, local_response_normalization,
+                   max_pool3d, max_pool_with_argmax, pool, separable_conv2d)
+
+from .layout import *  # noqa: F401,F403  (strided_slice, mirror_pad, ..., concat1d ... batch_norm4d)
+from .math_ops import *  # noqa: F401,F403  (cumprod, einsum, ..., band_part, gram_schmidt, qr)
+from .scatter import (bincount, dense_bincount, gather_nd, scatter_nd, sparse_to_dense, tensor_scatter_update,
+                      unsorted_segment_sum)
+from .search import (boolean_mask_async, in_top_k_async, lower_bound, search_sorted, set_diff1d_async,
+                     setdiff1d_async, top_k, unique, upper_bound, where_async)
 
 _METHODS = list(optable.UNARY) + list(optable.BINARY) + list(optable.REDUCE) + """
+    top_k unique unsorted_segment_sum
+    strided_slice mirror_pad depth_to_space space_to_batch_nd batch_to_space_nd cumprod euclidean_norm div_no_nan
     where add_n cast step leaky_relu log_sigmoid clip_by_value
     mean argmax argmin logsumexp norm moments cumsum
     matmul dot outer
@@ -29,6 +45,7 @@ _METHODS = list(optable.UNARY) + list(optable.BINARY) + list(optable.REDUCE) + "
     reverse clone broadcast_to
     softmax log_softmax conv2d conv2d_transpose depthwise_conv2d max_pool avg_pool batch_norm dropout
     resize_bilinear one_hot zeros_like ones_like
+    conv1d separable_conv2d dilation2d pool local_response_normalization
 """.split()
 _g = globals()
 for _name in _METHODS:
@@ -69,3 +86,13 @@ Tensor.as_type = cast
 Tensor.to_float = lambda self: cast(self, "float32")
 Tensor.to_int = lambda self: cast(self, "int32")
 Tensor.to_bool = lambda self: cast(self, "bool")
+
+# What `from webtensor.ops import *` (webtensor's top level) takes: the ops, every public function
+# an op file defines, computed so that an import line added above needs nothing more. Not the op
+# files themselves (wt.linalg is tfjs's namespace, not ops/linalg.py), nor what they import
+# (np, math, core's run and as_tensor...).
+_INTERNAL = {"getitem"}  # Tensor.__getitem__'s implementation, no tfjs op
+__all__ = sorted(_n for _n, _v in globals().items()
+                 if callable(_v) and not _n.startswith("_") and _n not in _INTERNAL
+                 and getattr(_v, "__module__", "").startswith(__name__ + ".")
+                 and _v.__module__ != __name__ + ".core")

@@ -54,11 +54,16 @@ def _ranked(rank, name):
             t.dispose()
             raise ValueError(f"{name}: values must form a rank-{rank} tensor, got shape {t.shape}")
         return t
-    f.__name__ = f.__qualname__ = name
-    return f
+
+    def f1(values, dtype=None):  # tfjs's tensor1d(values, dtype) takes no shape
+        return f(values, None, dtype)
+    out = f1 if rank == 1 else f
+    out.__name__ = out.__qualname__ = name
+    return out
 
 
-tensor1d, tensor2d, tensor3d, tensor4d = (_ranked(r, f"tensor{r}d") for r in (1, 2, 3, 4))
+tensor1d, tensor2d, tensor3d, tensor4d, tensor5d, tensor6d = (
+    _ranked(r, f"tensor{r}d") for r in builtins.range(1, 7))
 
 
 def scalar(value, dtype=None):
