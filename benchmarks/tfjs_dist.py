@@ -30,7 +30,11 @@ PACKAGES = {  # package -> (cache folder, files to unpack)
     # the ops' TypeScript declarations: their names and parameters, for the API parity test
     # (a name with a wildcard is a pattern over the tarball's files)
     "@tensorflow/tfjs-core": ("tfjs-core", ("dist/*.d.ts", "package.json")),
+    # pretrained graph models with their weights (face, mesh, iris, emotion, pose, hand...): the
+    # graph-model tests and benchmarks run them in webtensor and in tfjs
+    "@vladmandic/human": ("human", ("models/*.json", "models/*.bin", "package.json")),
 }
+VERSIONS = {"@vladmandic/human": "3.3.6"}  # packages not versioned with tfjs
 
 
 def log(msg):
@@ -43,8 +47,9 @@ def _npm(*args) -> str:
     return subprocess.run(["npm", *args], check=True, capture_output=True, text=True).stdout
 
 
-def ensure(version=VERSION, package="@tensorflow/tfjs") -> Path:
+def ensure(version=None, package="@tensorflow/tfjs") -> Path:
     """The folder holding the package's files for `version`, fetched and verified on first use."""
+    version = version or VERSIONS.get(package, VERSION)
     folder, files = PACKAGES[package]
     out = CACHE / folder / version
     record = out / "integrity.json"

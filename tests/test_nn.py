@@ -282,3 +282,155 @@ def test_resize_bilinear_defaults_known_values(backend):
     x = wt.tensor([[[[0.0], [10.0]], [[20.0], [30.0]]]])  # 1x2x2x1
     assert_close(wt.resize_bilinear(x, [3, 3]), np.array(
         [[0, 20 / 3, 10], [40 / 3, 20, 70 / 3], [20, 80 / 3, 30]]).reshape(1, 3, 3, 1))
+
+
+# ---------------------------------------------------------------- number pads and dim_rounding_mode
+# tfjs's conv_util: out = round((in - filter + 2 * pad) / stride + 1) by dim_rounding_mode (none
+# truncates, 'round' is JavaScript's Math.round: halves up); its kernels start window o at
+# o * stride - pad and skip positions outside the input, so windows that a rounded-up size adds
+# see only padding (0 for conv2d and avg_pool, whose count excludes it, -inf for max_pool).
+JS_ROUND = {None: np.trunc, "floor": np.floor, "ceil": np.ceil, "round": lambda v: np.floor(v + 0.5)}
+
+
+def tfjs_taps(size, k, s, pad, mode):
+    """[out, k]: the input position under each tap of each window (clipped) and whether it is inside."""
+    out = int(JS_ROUND[mode]((size - k + 2 * pad) / s + 1))
+    pos = np.arange(out)[:, None] * s - pad + np.arange(k)
+    return np.clip(pos, 0, size - 1), (pos >= 0) & (pos < size)
+
+
+def rounded_ref(name, k, s, pad, mode):
+    """name's result for a number pad, computed window by window as tfjs's kernels read x."""
+    def f(x, w=None):
+        (r, r_in), (c, c_in) = (tfjs_taps(x.shape[1 + a], k, s, pad, mode) for a in (0, 1))
+        v = x[:, r[:, None, :, None], c[None, :, None, :]]  # [N, OH, OW, KH, KW, C]
+        inside = (r_in[:, None, :, None] & c_in[None, :, None, :])[None, ..., None]
+        if name == "max_pool":
+            return np.where(inside, v, -np.inf).max((3, 4))
+        v = np.where(inside, v, 0.0)
+        if name == "avg_pool":
+            return v.sum((3, 4)) / inside.sum((3, 4))
+        if name == "conv2d":
+            return np.einsum("nabijc,ijcd->nabd", v, w)
+        return np.einsum("nabijc,ijcm->nabcm", v, w).reshape(v.shape[:3] + (-1,))
+    return f
+
+
+def rounded_op(name, k, s, pad, mode):
+    if name in ("max_pool", "avg_pool"):
+        return lambda x: getattr(wt, name)(x, k, s, pad, mode)
+    return lambda x, w: getattr(wt, name)(x, w, s, pad, "NHWC", 1, mode)
+
+
+def rounded_inputs(name, xs, k, seed):
+    rng = np.random.default_rng(seed)
+    x = f_distinct(rng, xs)
+    return [x] if name.endswith("pool") else [x, uniform(rng, (k, k, xs[3], 3 if name == "conv2d" else 2))]
+
+
+ROUNDED = [  # x shape, filter size, stride, pad, output (height, width) by dim_rounding_mode
+    # height (4 - 3 + 2) / 2 + 1 = 2.5: 3 by Math.round (half to even would give 2); width 3 exactly
+    ((1, 4, 5, 2), 3, 2, 1, {None: (2, 3), "floor": (2, 3), "round": (3, 3), "ceil": (3, 3)}),
+    # height (6 - 4 + 2) / 3 + 1 = 2.33, width (4 - 4 + 2) / 3 + 1 = 1.67: all three sizes differ
+    ((1, 6, 4, 1), 4, 3, 1, {None: (2, 1), "floor": (2, 1), "round": (2, 2), "ceil": (3, 2)}),
+]
+ROUNDED_OPS = ["max_pool", "avg_pool", "conv2d", "depthwise_conv2d"]
+
+
+@pytest.mark.leakcheck
+@pytest.mark.parametrize("mode", [None, "floor", "round", "ceil"])
+@pytest.mark.parametrize("name", ROUNDED_OPS)
+@pytest.mark.parametrize("xs,k,s,pad,sizes", ROUNDED, ids=lambda v: str(v) if not isinstance(v, dict) else "")
+def test_number_pad_dim_rounding_mode(backend, xs, k, s, pad, sizes, name, mode):
+    args = rounded_inputs(name, xs, k, 61)
+    expected = rounded_ref(name, k, s, pad, mode)(*[a.astype(np.float64) for a in args])
+    assert expected.shape[1:3] == sizes[mode]
+    with wt.tidy():
+        assert_close(rounded_op(name, k, s, pad, mode)(*[wt.tensor(a) for a in args]), expected, **tol(backend))
+
+
+@pytest.mark.leakcheck
+@pytest.mark.parametrize("name", ROUNDED_OPS)
+def test_number_pad_ceil_gradients(backend, name):
+    xs, k, s, pad, _ = ROUNDED[0]
+    with wt.tidy():
+        check_grad(rounded_op(name, k, s, pad, "ceil"), rounded_ref(name, k, s, pad, "ceil"),
+                   rounded_inputs(name, xs, k, 62), backend)
+
+
+@pytest.mark.leakcheck
+@pytest.mark.parametrize("mode", ["round", "ceil"])
+@pytest.mark.parametrize("name", ["max_pool", "conv2d"])
+def test_explicit_pad_dim_rounding_mode(backend, name, mode):
+    xs, k, s, _, sizes = ROUNDED[1]  # tfjs rounds sizes with explicit pads too
+    args = rounded_inputs(name, xs, k, 63)
+    explicit = [[0, 0], [1, 1], [1, 1], [0, 0]]
+    with wt.tidy():
+        got = rounded_op(name, k, s, explicit, mode)(*[wt.tensor(a) for a in args])
+        assert got.shape[1:3] == sizes[mode]
+        assert_close(got, rounded_ref(name, k, s, 1, mode)(*[a.astype(np.float64) for a in args]), **tol(backend))
+
+
+def rounded_transpose_ref(out_shape, k, s, pad, mode):
+    """conv2d_transpose, the adjoint of a rounded conv2d: each x pixel scattered through the filter
+    into the positions of its window that lie inside the output."""
+    def f(x, w):
+        (r, r_in), (c, c_in) = (tfjs_taps(out_shape[1 + a], k, s, pad, mode) for a in (0, 1))
+        y = np.zeros(out_shape)
+        for a, b, i, j in np.ndindex(len(r), len(c), k, k):
+            if r_in[a, i] and c_in[b, j]:
+                y[:, r[a, i], c[b, j]] += x[:, a, b] @ w[i, j].T
+        return y
+    return f
+
+
+@pytest.mark.leakcheck
+@pytest.mark.parametrize("mode", ["round", "ceil"])
+def test_conv2d_transpose_number_pad_dim_rounding_mode(backend, mode):
+    out_shape, k, s, pad = (1, 4, 5, 2), 3, 2, 1  # ROUNDED[0]: a 3x3 input for 'round' and 'ceil'
+    rng = np.random.default_rng(64)
+    x, w = uniform(rng, (1, 3, 3, 3)), uniform(rng, (3, 3, 2, 3))
+    ref = rounded_transpose_ref(out_shape, k, s, pad, mode)
+    op = lambda a, b: wt.conv2d_transpose(a, b, out_shape, s, pad, mode)  # noqa: E731
+    with wt.tidy():
+        assert_close(op(wt.tensor(x), wt.tensor(w)), ref(x.astype(np.float64), w), **tol(backend))
+        if mode == "ceil":
+            check_grad(op, ref, [x, w], backend)
+        with pytest.raises(ValueError, match=r"gives an input of \(2, 3\), not \(3, 3\)"):  # floor: 2 rows
+            wt.conv2d_transpose(wt.tensor(x), wt.tensor(w), out_shape, s, pad, "floor")
+
+
+@pytest.mark.leakcheck
+def test_ceil_windows_wholly_in_the_padding(backend):
+    # (5 - 1) / 3 + 1 = 2.33 -> 3: the last row and column of windows start at 6, past the input
+    x = f_distinct(np.random.default_rng(65), (1, 5, 5, 1))
+    biggest, mean = np.full((1, 3, 3, 1), -np.inf), np.full((1, 3, 3, 1), np.nan)
+    biggest[:, :2, :2] = mean[:, :2, :2] = x[:, ::3, ::3]
+    with wt.tidy():
+        assert_close(wt.max_pool(wt.tensor(x), 1, 3, 0, "ceil"), biggest)
+        assert_close(wt.avg_pool(wt.tensor(x), 1, 3, 0, "ceil"), mean)  # nothing to average: NaN, as in tfjs
+
+
+@pytest.mark.leakcheck
+@pytest.mark.parametrize("pad", ["same", "valid"])
+def test_dim_rounding_mode_needs_a_number_pad(backend, pad):
+    with wt.tidy():
+        x, w = wt.zeros([1, 4, 4, 2]), wt.zeros([2, 2, 2, 2])
+        calls = {  # max_pool 2x2, stride 2, 'valid' would take the tiled fast path
+            "max_pool": lambda mode: wt.max_pool(x, 2, 2, pad, mode),
+            "avg_pool": lambda mode: wt.avg_pool(x, 2, 2, pad, mode),
+            "conv2d": lambda mode: wt.conv2d(x, w, 1, pad, "NHWC", 1, mode),
+            "depthwise_conv2d": lambda mode: wt.depthwise_conv2d(x, w, 1, pad, "NHWC", 1, mode),
+            "conv2d_transpose": lambda mode: wt.conv2d_transpose(x, w, [1, 4, 4, 2], 1, pad, mode),
+        }
+        for name, call in calls.items():
+            for mode in ("floor", "round", "ceil"):
+                with pytest.raises(ValueError, match=f"^{name}: pad must be an integer when using "
+                                                     f"dim_rounding_mode '{mode}', got pad '{pad}'"):
+                    call(mode)
+            with pytest.raises(ValueError, match=f"^{name}: dim_rounding_mode must be 'floor', 'round', 'ceil' "
+                                                 "or None, got 'up'"):
+                call("up")
+        for bad_pad in (1, [[0, 0], [1, 1], [1, 1], [0, 0]]):
+            with pytest.raises(ValueError, match="^conv2d: dim_rounding_mode must be"):
+                wt.conv2d(x, w, 1, bad_pad, "NHWC", 1, "up")

@@ -9,7 +9,7 @@ from .backends import list_backends, register_backend
 from .engine import ENGINE
 from .memory import dispose, keep, memory, tidy
 from .ops import *  # noqa: F401,F403  (its __all__: the ops only)
-from . import image, linalg, math, signal, spectral, util  # tfjs's namespaces: wt.linalg.qr...
+from . import image, linalg, math, signal, sparse, spectral, util  # tfjs's namespaces: wt.linalg.qr...
 from .ops import creation as _creation
 from .tensor import Scalar, Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D
 from .variable import Variable, variable
@@ -19,6 +19,7 @@ from .layers.models import model, sequential
 from .layers.input_layer import input  # noqa: A004 (tfjs's tf.input)
 from . import io  # model files: tfjs's tf.io
 from .layers.saving import load_layers_model
+from .graph import GraphModel, load_graph_model
 
 __version__ = "0.1.0"
 Tensor.variable = variable  # t.variable(): tfjs's chained form

@@ -46,32 +46,27 @@ def _pair(v, name, op_name):
 
 
 def _window(in_hw, filter_hw, strides, pad_arg, dilations, op_name, rounding=None):
-    """Output size and (before, after) padding per spatial axis, by tfjs's rules."""
+    """Output size and (before, after) padding per spatial axis, by tfjs's rules: conv.py's
+    _geometry, except for explicit pads, which may be negative here (a crop). A size rounded up
+    by dim_rounding_mode pads the end as far as the last window reaches, so that no window
+    reads past the input (tfjs's kernels skip those positions: they see the padding value)."""
+    from .conv import _ROUND, _geometry  # here, not at the top: conv.py imports this module
+    if not (isinstance(pad_arg, (list, tuple)) and len(pad_arg) == 4):
+        out, pads = _geometry(tuple(in_hw), tuple(filter_hw), strides, dilations, pad_arg, rounding, op_name)
+        return list(out), pads
+    if rounding not in _ROUND:
+        raise ValueError(f"{op_name}: dim_rounding_mode must be 'floor', 'round', 'ceil' or None, got {rounding!r}")
     out, pads = [], []
     for axis in (0, 1):
         n, f, s, d = in_hw[axis], filter_hw[axis], strides[axis], dilations[axis]
         ef = (f - 1) * d + 1
-        if pad_arg == "same":
-            o = -(-n // s)
-            total = max((o - 1) * s + ef - n, 0)
-            p = (total // 2, total - total // 2)
-        elif pad_arg == "valid":
-            o, p = -(-(n - ef + 1) // s), (0, 0)
-        elif isinstance(pad_arg, (int, np.integer)):
-            p = (int(pad_arg), int(pad_arg))
-            rnd = {"floor": np.floor, "ceil": np.ceil, "round": np.round}.get(rounding or "floor")
-            o = int(rnd((n + 2 * pad_arg - ef) / s + 1))
-        elif isinstance(pad_arg, (list, tuple)) and len(pad_arg) == 4:
-            p = tuple(int(v) for v in pad_arg[1 + axis])
-            o = (n + p[0] + p[1] - ef) // s + 1
-        else:
-            raise ValueError(f"{op_name}: pad must be 'same', 'valid', an int or explicit "
-                             f"[[0, 0], [top, bottom], [left, right], [0, 0]], got {pad_arg!r}")
+        before, after = (int(v) for v in pad_arg[1 + axis])
+        o = _ROUND[rounding]((n + before + after - ef) / s + 1)  # tfjs rounds explicit sizes too
         if o <= 0:
             raise ValueError(f"{op_name}: the filter {tuple(filter_hw)} (dilations {tuple(dilations)}) "
-                             f"does not fit the input of spatial size {tuple(in_hw)}")
+                             f"does not fit the input of spatial size {tuple(in_hw)} with pad {pad_arg!r}")
         out.append(o)
-        pads.append(p)
+        pads.append((before, max(after, (o - 1) * s + ef - n - before)))
     return out, pads
 
 
@@ -79,6 +74,10 @@ def _window(in_hw, filter_hw, strides, pad_arg, dilations, op_name, rounding=Non
 def _patches(xp, fh, fw, out_hw, strides, dilations):
     """[N, OH, OW, FH, FW, C]: every filter window of the padded input, as one strided view."""
     n, h, w, c = xp.shape
+    if any((o - 1) * s + (f - 1) * d + 1 > size
+           for o, s, f, d, size in zip(out_hw, strides, (fh, fw), dilations, (h, w))):  # memory safety
+        raise ValueError(f"the windows {tuple(out_hw)} (filter {(fh, fw)}, strides {tuple(strides)}, dilations "
+                         f"{tuple(dilations)}) reach past the padded input of shape {xp.shape}")
     sn, sh, sw, sc = contiguous_strides(xp.shape)
     shape = (n, out_hw[0], out_hw[1], fh, fw, c)
     strides_ = (sn, sh * strides[0], sw * strides[1], sh * dilations[0], sw * dilations[1], sc)
@@ -108,13 +107,13 @@ def _nhwc(x, name, op_name):
     return (reshape(x, (1,) + x.shape) if x.rank == 3 else x), x.rank == 3
 
 
-def _conv_args(x, filt, strides, pad_arg, data_format, dilations, op_name):
+def _conv_args(x, filt, strides, pad_arg, data_format, dilations, rounding, op_name):
     if data_format != "NHWC":
         raise ValueError(f"{op_name}: data_format must be 'NHWC', got {data_format!r}")
     strides, dilations = _pair(strides, "strides", op_name), _pair(dilations, "dilations", op_name)
     if strides != (1, 1) and dilations != (1, 1):
         raise ValueError(f"{op_name}: strides {strides} and dilations {dilations} cannot both be > 1")
-    out_hw, pads = _window(x.shape[1:3], filt.shape[:2], strides, pad_arg, dilations, op_name)
+    out_hw, pads = _window(x.shape[1:3], filt.shape[:2], strides, pad_arg, dilations, op_name, rounding)
     return strides, dilations, out_hw, pads
 
 
@@ -151,7 +150,8 @@ def _conv_operands(x, filter, op_name, last):
 @op
 def conv2d(x, filter, strides=1, pad="valid", data_format="NHWC", dilations=1, dim_rounding_mode=None):
     x4, squeezed, filt = _conv_operands(x, filter, "conv2d", "out_channels")
-    strides, dilations, out_hw, pads = _conv_args(x4, filt, strides, pad, data_format, dilations, "conv2d")
+    strides, dilations, out_hw, pads = _conv_args(x4, filt, strides, pad, data_format, dilations, dim_rounding_mode,
+                                                  "conv2d")
 
     def backward(dy, y):
         dx = dw = None
@@ -191,7 +191,8 @@ def conv2d_transpose(x, filter, output_shape, strides=1, pad="valid", dim_roundi
         raise ValueError(f"conv2d_transpose: filter {filt.shape} must be [h, w, {out4[3]}, "
                          f"{x4.shape[3]}] for input {x4.shape} and output_shape {tuple(output_shape)}")
     strides = _pair(strides, "strides", "conv2d_transpose")
-    out_hw, pads = _window(out4[1:3], filt.shape[:2], strides, pad, (1, 1), "conv2d_transpose")
+    out_hw, pads = _window(out4[1:3], filt.shape[:2], strides, pad, (1, 1), "conv2d_transpose",
+                           dim_rounding_mode)
     if tuple(out_hw) != x4.shape[1:3]:
         raise ValueError(f"conv2d_transpose: output_shape {tuple(output_shape)} with this filter, "
                          f"strides and pad gives an input of {tuple(out_hw)}, not {x4.shape[1:3]}")
@@ -202,7 +203,8 @@ def conv2d_transpose(x, filter, output_shape, strides=1, pad="valid", dim_roundi
 @op
 def depthwise_conv2d(x, filter, strides=1, pad="valid", data_format="NHWC", dilations=1, dim_rounding_mode=None):
     x4, squeezed, filt = _conv_operands(x, filter, "depthwise_conv2d", "multiplier")
-    strides, dilations, out_hw, pads = _conv_args(x4, filt, strides, pad, data_format, dilations, "depthwise_conv2d")
+    strides, dilations, out_hw, pads = _conv_args(x4, filt, strides, pad, data_format, dilations, dim_rounding_mode,
+                                                  "depthwise_conv2d")
     fh, fw, c, m = filt.shape
     win = _patches(_crop_pad(x4, pads), fh, fw, out_hw, strides, dilations)
     prod = mul(reshape(win, [-1, fh * fw, c, 1]), reshape(filt, [fh * fw, c, m]))
@@ -210,35 +212,33 @@ def depthwise_conv2d(x, filter, strides=1, pad="valid", data_format="NHWC", dila
     return reshape(out, out.shape[1:]) if squeezed else out
 
 
-def _pool(x, filter_size, strides, pad_arg, rounding, op_name, fill_value):
+def _pool_args(x, filter_size, strides, pad_arg, rounding, op_name):
+    """x as float32 NHWC, whether a batch axis was added, and the window geometry
+    (filter size, strides, output size, padding)."""
     x4, squeezed = _nhwc(x, "x", op_name)
-    x4 = cast(x4, "float32")
-    fhw = _pair(filter_size, "filter_size", op_name)
-    strides = _pair(strides, "strides", op_name)
+    fhw, strides = _pair(filter_size, "filter_size", op_name), _pair(strides, "strides", op_name)
     out_hw, pads = _window(x4.shape[1:3], fhw, strides, pad_arg, (1, 1), op_name, rounding)
+    return cast(x4, "float32"), squeezed, (fhw, strides, out_hw, pads)
+
+
+def _pool_windows(x4, geometry, fill_value):
+    fhw, strides, out_hw, pads = geometry
     xp = pad(x4, [(0, 0)] + pads + [(0, 0)], fill_value) if any(a or b for a, b in pads) else x4
-    return _patches(xp, fhw[0], fhw[1], out_hw, strides, (1, 1)), squeezed, (fhw, strides, out_hw, pads)
+    return _patches(xp, fhw[0], fhw[1], out_hw, strides, (1, 1))
 
 
 @op
 def max_pool(x, filter_size, strides, pad, dim_rounding_mode=None):
     """The largest value of each window; its gradient goes to the first largest element of
     the window (in row-major order), as tfjs's maxPoolBackprop does, not to every tie."""
-    x4, squeezed = _nhwc(x, "x", "max_pool")
-    x4 = cast(x4, "float32")
-    fhw = _pair(filter_size, "filter_size", "max_pool")
-    if _pair(strides, "strides", "max_pool") == fhw and pad == "valid" and x4.shape[1] >= fhw[0] \
-            and x4.shape[2] >= fhw[1]:
+    x4, squeezed, geometry = _pool_args(x, filter_size, strides, pad, dim_rounding_mode, "max_pool")
+    fhw, strides_, out_hw, pads = geometry
+    if strides_ == fhw and not any(a or b for a, b in pads):  # then the windows tile x
         out = _tiled_max_pool(x4, *fhw)
         return reshape(out, out.shape[1:]) if squeezed else out
 
-    def forward():
-        win, _, _ = _pool(x4, filter_size, strides, pad, dim_rounding_mode, "max_pool", -np.inf)
-        return _max(win, [3, 4])
-
     def backward(dy, y):
-        win, _, (fhw, strides_, out_hw, pads) = _pool(x4, filter_size, strides, pad, dim_rounding_mode,
-                                                       "max_pool", -np.inf)
+        win = _pool_windows(x4, geometry, -np.inf)
         n, oh, ow, fh, fw, c = win.shape
         first = argmax(reshape(transpose(win, [0, 1, 2, 5, 3, 4]), [n, oh, ow, c, fh * fw]), 4)
         hot = mul(cast(one_hot(first, fh * fw), "float32"), reshape(dy, [n, oh, ow, c, 1]))
@@ -246,7 +246,7 @@ def max_pool(x, filter_size, strides, pad, dim_rounding_mode=None):
         xp_shape = (n, x4.shape[1] + pads[0][0] + pads[0][1], x4.shape[2] + pads[1][0] + pads[1][1], c)
         dxp = _unpatch(dwin, xp_shape, strides_, (1, 1))
         return (slice(dxp, [0, pads[0][0], pads[1][0], 0], list(x4.shape)),)
-    out = with_grad([x4], forward, backward)
+    out = with_grad([x4], lambda: _max(_pool_windows(x4, geometry, -np.inf), [3, 4]), backward)
     return reshape(out, out.shape[1:]) if squeezed else out
 
 
@@ -276,10 +276,11 @@ def _tiled_max_pool(x4, fh, fw):
 @op
 def avg_pool(x, filter_size, strides, pad, dim_rounding_mode=None):
     """Mean over each window's elements inside the input (padding is not counted, as in tfjs)."""
-    win, squeezed, (fhw, strides_, out_hw, pads) = _pool(x, filter_size, strides, pad, dim_rounding_mode, "avg_pool", 0.0)
-    total = _sum(win, [3, 4])
-    if any(a or b for a, b in pads):
-        h, w = as_tensor(x, "x", "avg_pool").shape[-3:-1]
+    x4, squeezed, geometry = _pool_args(x, filter_size, strides, pad, dim_rounding_mode, "avg_pool")
+    fhw, strides_, out_hw, pads = geometry
+    total = _sum(_pool_windows(x4, geometry, 0.0), [3, 4])
+    if any(a or b for a, b in pads):  # a window wholly in the padding counts 0: NaN, as in tfjs
+        h, w = x4.shape[1:3]
         inside = np.lib.stride_tricks.sliding_window_view(np.pad(np.ones((h, w)), pads), fhw)
         counts = inside[::strides_[0], ::strides_[1]].sum((2, 3))[:out_hw[0], :out_hw[1]]
         out = div(total, counts[..., None].astype(np.float32))
