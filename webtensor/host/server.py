@@ -5,6 +5,7 @@ URL layout (the pages rely on it):
   /dist/        built wheels              /host/      the runner page and its worker
   /tests/       the test suite (only when asked, for running pytest in the page)
   /config.json  where this server keeps Pyodide and the wheel, for web/index.html
+  /post/        POST only, with the tests: each request is kept in server.posts
 """
 import json
 import threading
@@ -21,6 +22,7 @@ TYPES = {".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "applicat
 class Handler(SimpleHTTPRequestHandler):
     mounts: dict = {}
     config: dict = {}
+    posts: list | None = None  # when a list: POSTs to /post/... are kept in it (tests save models there)
 
     def translate_path(self, path):
         path = path.split("?", 1)[0].split("#", 1)[0]
@@ -44,6 +46,16 @@ class Handler(SimpleHTTPRequestHandler):
             return
         super().do_GET()
 
+    def do_POST(self):
+        if self.posts is None or not self.path.startswith("/post/"):
+            self.send_error(405, "POST is only taken under /post/, by a test server")
+            return
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.posts.append((self.path, self.headers.get("Content-Type", ""), body))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def guess_type(self, path):
         return TYPES.get(Path(path).suffix, None) or super().guess_type(path)
 
@@ -60,8 +72,10 @@ class LoopbackServer:
     """Serve folders (URL prefix -> folder) on 127.0.0.1 in a background thread; use as a
     context manager or call close()."""
 
-    def __init__(self, mounts: dict, config: dict | None = None, port=0):
-        handler = type("BoundHandler", (Handler,), {"mounts": mounts, "config": config or {}})
+    def __init__(self, mounts: dict, config: dict | None = None, port=0, keep_posts=False):
+        self.posts = [] if keep_posts else None  # (path, content type, body) of each POST
+        handler = type("BoundHandler", (Handler,), {"mounts": mounts, "config": config or {},
+                                                    "posts": self.posts})
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -88,4 +102,4 @@ class Server(LoopbackServer):
         if serve_tests:
             mounts["/tests/"] = paths.TESTS
         config = {"pyodide": "pyodide/", "wheels": [f"dist/{wheel.name}"] if wheel else []}
-        super().__init__(mounts, config, port)
+        super().__init__(mounts, config, port, keep_posts=serve_tests)
