@@ -17,7 +17,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from webtensor.host.paths import CACHE
+from webtensor.host.paths import CACHE, PRETRAINED_VERSION
 
 VERSION = "4.22.0"
 PACKAGES = {  # package -> (cache folder, files to unpack)
@@ -34,7 +34,7 @@ PACKAGES = {  # package -> (cache folder, files to unpack)
     # graph-model tests and benchmarks run them in webtensor and in tfjs
     "@vladmandic/human": ("human", ("models/*.json", "models/*.bin", "package.json")),
 }
-VERSIONS = {"@vladmandic/human": "3.3.6"}  # packages not versioned with tfjs
+VERSIONS = {"@vladmandic/human": PRETRAINED_VERSION}  # packages not versioned with tfjs
 
 
 def log(msg):

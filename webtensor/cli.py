@@ -17,7 +17,7 @@ def _prepare(test_wheels=False):
 
 
 def setup(args):
-    from .host import browser, pyodide_dist, wheel
+    from .host import browser, paths, pyodide_dist, wheel
     chromium = browser.install_chromium()
     if not chromium:
         print("webtensor setup: could not find or install Chromium (apt-get install chromium)",
@@ -26,6 +26,12 @@ def setup(args):
     dist = pyodide_dist.ensure(test_wheels=True)
     built = wheel.build(force=True)
     print(f"chromium: {chromium}\npyodide:  {dist}\nwheel:    {built}")
+    try:  # the pretrained models (npm): the examples, graph-model tests and benchmarks use them
+        sys.path.insert(0, str(paths.ROOT))  # benchmarks/ is in the checkout, not in the wheel
+        from benchmarks import tfjs_dist
+        print(f"models:   {tfjs_dist.ensure(package='@vladmandic/human') / 'models'}")
+    except (ImportError, RuntimeError, OSError) as e:
+        print(f"webtensor setup: the pretrained models are not available ({e})", file=sys.stderr)
     return 0
 
 

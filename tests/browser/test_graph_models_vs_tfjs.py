@@ -5,7 +5,7 @@ The models are the npm package @vladmandic/human's (face detection, face mesh, i
 age/gender, liveness, anti-spoofing, hand landmarks, pose, object detection: converted from
 Keras and TensorFlow, with _FusedConv2D, FusedDepthwiseConv2dNative, _FusedMatMul, Prelu,
 StridedSlice, GatherNd, TopKV2, ResizeBilinear...), fetched and verified with `npm pack` at
-set-up (benchmarks/tfjs_dist.py) and served to the page from the cache. Both libraries load the
+set-up (benchmarks/tfjs_dist.py) and served to the page from the cache at /models/. Both libraries load the
 same model.json over HTTP. Outputs agree within float32 tolerance scaled to each output:
 |webtensor - tfjs| <= ATOL * max(1, max |tfjs output|) + RTOL * |tfjs|.
 """
@@ -18,15 +18,13 @@ pytestmark = pytest.mark.browser
 MODELS = ["antispoof", "blazeface", "centernet", "emotion", "facemesh", "faceres", "handlandmark-lite",
           "iris", "liveness", "movenet-lightning"]
 RTOL, ATOL = 1e-3, 1e-4  # float32 through ~100 layers, in another order of additions
-URL = "/models/human/"
+URL = "/models/"  # where the server mounts paths.PRETRAINED
 
 
 @pytest.fixture(scope="module")
 def human(tfjs):
-    """The page, with the human package's models/ served at URL."""
-    folder = _tfjs_dist().ensure(package="@vladmandic/human") / "models"
-    tfjs.page.route(f"**{URL}*", lambda route: route.fulfill(
-        path=str(folder / route.request.url.rsplit("/", 1)[1].split("?")[0])))
+    """The page, with the human package's models fetched (the server serves them at URL)."""
+    _tfjs_dist().ensure(package="@vladmandic/human")
     return tfjs
 
 

@@ -17,3 +17,7 @@ WEB = ROOT / "web"
 TESTS = ROOT / "tests"
 PAGE = Path(__file__).resolve().parent / "page"
 ARTIFACTS = ROOT / "test-artifacts"
+# pretrained tfjs graph models with their weights: the `models/` folder of the npm package
+# @vladmandic/human, fetched and verified by benchmarks/tfjs_dist.py, served at /models/
+PRETRAINED_VERSION = "3.3.6"
+PRETRAINED = CACHE / "human" / PRETRAINED_VERSION / "models"

@@ -3,6 +3,7 @@
 URL layout (the pages rely on it):
   /             web/ (the demo)           /pyodide/   the verified Pyodide cache
   /dist/        built wheels              /host/      the runner page and its worker
+  /models/      the pretrained graph models (webtensor setup fetches them)
   /tests/       the test suite (only when asked, for running pytest in the page)
   /config.json  where this server keeps Pyodide and the wheel, for web/index.html
   /post/        POST only, with the tests: each request is kept in server.posts
@@ -98,7 +99,7 @@ class Server(LoopbackServer):
     def __init__(self, pyodide_dir: Path, wheel: Path | None = None, serve_tests=False,
                  port=0, extra_mounts=None):
         mounts = {"/": paths.WEB, "/pyodide/": pyodide_dir, "/dist/": paths.DIST,
-                  "/host/": paths.PAGE, **(extra_mounts or {})}
+                  "/host/": paths.PAGE, "/models/": paths.PRETRAINED, **(extra_mounts or {})}
         if serve_tests:
             mounts["/tests/"] = paths.TESTS
         config = {"pyodide": "pyodide/", "wheels": [f"dist/{wheel.name}"] if wheel else []}
