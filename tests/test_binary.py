@@ -171,3 +171,22 @@ def test_add_n(backend):
     check_grad(lambda *ts: wt.add_n(list(ts)), lambda *a: a[0] + a[1] + a[2], xs, backend)
     ints = [random_ints(rng, (4,)) for _ in range(2)]
     assert_close(wt.add_n([wt.tensor(i) for i in ints]), ints[0] + ints[1], dtype="int32")
+
+
+# ---- tfjs's parameter names: pow(base, exp), prelu(x, alpha) (optable rows' params) ----
+def test_pow_and_prelu_take_tfjs_keywords(backend):
+    x = np.float32([-2.0, 0.5, 3.0])
+    base = np.abs(x) + 0.5
+    assert_close(wt.pow(base=wt.tensor(base), exp=2.0), base.astype(np.float64) ** 2, **tol(backend, "trans"))
+    assert_close(wt.pow(wt.tensor(base), exp=wt.tensor(x)), base.astype(np.float64) ** x, **tol(backend, "trans"))
+    assert_close(wt.tensor(base).pow(exp=3.0), base.astype(np.float64) ** 3, **tol(backend, "trans"))
+    assert_close(wt.pow(base=wt.tensor(np.array([2, 3], np.int32)), exp=2), np.array([4, 9], np.int32))
+    assert_close(wt.prelu(x=wt.tensor(x), alpha=0.25), np.where(x > 0, x, 0.25 * x), **tol(backend))
+    assert_close(wt.tensor(x).prelu(alpha=wt.tensor(np.float32([0.5, 1.0, 2.0]))),
+                 np.where(x > 0, x, np.float32([0.5, 1.0, 2.0]) * x), **tol(backend))
+    check_grad(lambda b, e: wt.pow(base=b, exp=e), lambda b, e: b ** e, [base, x], backend)
+    assert_close(wt.add(a=wt.tensor(x), b=1.0), x + 1)  # the other rows keep (a, b)
+    for call in (lambda: wt.pow(a=wt.tensor(x), b=2.0), lambda: wt.prelu(a=wt.tensor(x), b=0.5)):
+        with pytest.raises(TypeError, match="unexpected keyword argument 'a'"):
+            call()
+    assert wt.pow.__doc__ == "Elementwise pow(base, exp) with NumPy broadcasting."

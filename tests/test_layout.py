@@ -342,3 +342,31 @@ def test_no_leaks(backend):
                  lambda: wt.slice2d([1.0], [0], [1])):
         with pytest.raises(ValueError):
             call()
+
+
+# ---- pad1d ... pad4d; the aliases' parameters are their base op's (tfjs's) ----
+@pytest.mark.parametrize("rank", [1, 2, 3, 4])
+def test_pad_aliases(backend, rank):
+    rng = np.random.default_rng(30 + rank)
+    x = uniform(rng, (2, 3, 1, 2)[:rank])
+    paddings = [[1, 0], [0, 2], [1, 1], [0, 1]][:rank]
+    fn = getattr(wt, f"pad{rank}d")
+    assert_close(fn(wt.tensor(x), paddings), np.pad(x, paddings))
+    assert_close(fn(x, paddings, constant_value=2.5), np.pad(x, paddings, constant_values=2.5))
+    ints = random_ints(rng, x.shape)
+    assert_close(fn(x=wt.tensor(ints), paddings=paddings, constant_value=-1),
+                 np.pad(ints, paddings, constant_values=-1), dtype="int32")
+    check_grad(lambda t: fn(t, paddings), lambda v: np.pad(v, paddings), [x], backend)
+    with pytest.raises(ValueError, match=f"pad{rank}d: argument 'x' must have rank {rank}, got rank {rank + 1}"):
+        fn(wt.ones((1,) * (rank + 1)), paddings)
+
+
+def test_pad1d_takes_one_pair_and_aliases_show_their_parameters(backend):
+    import inspect
+    x = np.float32([1.0, 2.0])
+    assert_close(wt.pad1d(wt.tensor(x), [2, 1]), np.pad(x, [(2, 1)]))  # tfjs's pad1d: [before, after]
+    assert_close(wt.pad1d(wt.tensor(x), (0, 1), 9.0), np.pad(x, [(0, 1)], constant_values=9.0))
+    for base, ranks in (("pad", (1, 2, 3, 4)), ("concat", (1, 2, 3, 4)), ("slice", (1, 2, 3, 4)),
+                        ("reverse", (1, 2, 3, 4)), ("batch_norm", (2, 3, 4))):
+        for rank in ranks:
+            assert inspect.signature(getattr(wt, f"{base}{rank}d")) == inspect.signature(getattr(wt, base))

@@ -77,3 +77,16 @@ def test_outer(backend):
     assert_close(wt.outer(wt.tensor(a), wt.tensor(b)), np.outer(a.astype(np.float64), b),
                  **tol(backend))
     check_grad(wt.outer, np.outer, [a, b], backend)
+
+
+# ---- tfjs's parameter names: dot(t1, t2), outerProduct(v1, v2); tf.fused.matMul ----
+def test_dot_outer_keywords_and_fused_matmul(backend):
+    rng = np.random.default_rng(37)
+    a, b, m = uniform(rng, (3,)), uniform(rng, (3,)), uniform(rng, (3, 2))
+    a64 = a.astype(np.float64)
+    assert_close(wt.dot(t1=wt.tensor(a), t2=wt.tensor(m)), a64 @ m, **tol(backend))
+    assert_close(wt.tensor(a).dot(t2=wt.tensor(b)), np.float32(a64 @ b), **tol(backend))
+    assert_close(wt.outer(v1=wt.tensor(a), v2=wt.tensor(b)), np.outer(a64, b), **tol(backend))
+    assert wt.fused.matmul is wt.fused.mat_mul  # tfjs's name, spelt as wt.matmul; mat_mul kept
+    got = wt.fused.matmul(wt.tensor(m), wt.tensor(m), transpose_a=True, bias=1.0, activation="relu")
+    assert_close(got, np.maximum(m.T.astype(np.float64) @ m + 1.0, 0.0), **tol(backend))

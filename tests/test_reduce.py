@@ -177,3 +177,14 @@ def test_cumsum_defaults_and_int32(backend):
     assert_close(wt.cumsum(wt.tensor(x)), np.cumsum(x, axis=0).astype(np.int32), dtype="int32")
     assert_close(wt.tensor(x).cumsum(1, True), _cumsum(x, 1, True, False).astype(np.int32),
                  dtype="int32")
+
+
+# ---- tfjs's parameter names: moments(x, axis, keepDims) ----
+def test_moments_takes_axis_keyword(backend):
+    x = uniform(np.random.default_rng(41), (2, 3))
+    mean, variance = wt.moments(x=wt.tensor(x), axis=1, keep_dims=True)
+    assert_close(mean, x.astype(np.float64).mean(1, keepdims=True), **tol(backend))
+    assert_close(variance, x.astype(np.float64).var(1, keepdims=True), **tol(backend))
+    assert_close(wt.tensor(x).moments(axis=[0, 1]).variance, np.float32(x.astype(np.float64).var()), **tol(backend))
+    with pytest.raises(TypeError, match="unexpected keyword argument 'axes'"):
+        wt.moments(wt.tensor(x), axes=1)

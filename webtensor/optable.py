@@ -38,6 +38,7 @@ class Elementwise(NamedTuple):
     quiet: bool = False     # NumPy warns only on float overflow (which tfjs would not report
                             # either), so the CPU backend skips np.errstate: it costs more than
                             # the op on small arrays
+    params: tuple = ()      # the op's parameter names where tfjs's are not (x) or (a, b)
 
 
 class Reduction(NamedTuple):
@@ -144,7 +145,8 @@ BINARY = {row.name: row for row in [
     _binary("floor_div", SAME, _floor_div, "floordiv_(a, b, $INTS)", lambda dy, a, b, y: (dy * 0.0, dy * 0.0)),
     _binary("mod", SAME, _mod, "mod_(a, b, $INTS)", lambda dy, a, b, y: (dy, -(dy * a.div(b).floor()))),
     _binary("pow", SAME, _pow, "pow_(a, b, $INTS)", lambda dy, a, b, y: (
-        dy * (b * a.pow(b - 1.0)), dy * (a > 0).where(y * (a > 0).where(a, 1.0).log(), 0.0)), nan_safe=True),
+        dy * (b * a.pow(b - 1.0)), dy * (a > 0).where(y * (a > 0).where(a, 1.0).log(), 0.0)), nan_safe=True,
+        params=("base", "exp")),
     _binary("maximum", SAME, np.maximum, "max(a, b)",
             lambda dy, a, b, y: (dy * (a >= b).cast(dy.dtype), dy * (a < b).cast(dy.dtype)), quiet=True),
     _binary("minimum", SAME, np.minimum, "min(a, b)",
@@ -154,7 +156,7 @@ BINARY = {row.name: row for row in [
     _binary("atan2", FLOAT, np.arctan2, "atan(a, b)", lambda dy, a, b, y: (
         dy * b.div(a.square() + b.square()), -(dy * a.div(a.square() + b.square())))),
     _binary("prelu", SAME, lambda x, a: np.where(x > 0, x, a * x), "choose(gt(a, vec4(0.0)), a, a * b)",
-            lambda dy, a, b, y: (dy * (a > 0).where(1.0, b), dy * (a > 0).where(0.0, a))),
+            lambda dy, a, b, y: (dy * (a > 0).where(1.0, b), dy * (a > 0).where(0.0, a)), params=("x", "alpha")),
     _binary("equal", TEST, np.equal, "eq(a, b)", nan_safe=True, quiet=True),
     _binary("not_equal", TEST, np.not_equal, "ne(a, b)", nan_safe=True, quiet=True),
     _binary("less", TEST, np.less, "lt(a, b)", nan_safe=True, quiet=True),

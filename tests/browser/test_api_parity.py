@@ -51,31 +51,13 @@ MISSING = {  # tfjs ops (webtensor paths) without a twin today
     # complex64 is not supported yet
     "complex", "real", "imag", "fft", "ifft", "rfft", "irfft",
     "spectral.fft", "spectral.ifft", "spectral.rfft", "spectral.irfft", "signal.stft",
-    # string tensors are not supported
+    # string tensors are not supported: webtensor's dtypes are float32, int32 and bool only
     "string.string_n_grams", "string.string_split", "string.string_to_hash_bucket_fast",
     "string.static_regex_replace",
-    # not written yet
-    "pad1d", "pad2d", "pad3d", "pad4d",
-    "ragged_gather", "ragged_range", "ragged_tensor_to_tensor",
-    "sparse.sparse_fill_empty_rows", "sparse.sparse_reshape", "sparse.sparse_segment_mean",
-    "sparse.sparse_segment_sum",
-    "image.crop_and_resize", "image.flip_left_right", "image.grayscale_to_rgb",
-    "image.non_max_suppression", "image.non_max_suppression_async", "image.non_max_suppression_padded",
-    "image.non_max_suppression_padded_async", "image.non_max_suppression_with_score",
-    "image.non_max_suppression_with_score_async", "image.resize_nearest_neighbor",
-    "image.rgb_to_grayscale", "image.rotate_with_offset", "image.threshold", "image.transform",
-    "fused.matmul",  # there as fused.mat_mul: webtensor spells tf.matMul matmul
 }
 
-_SIGNATURE = "no signature: the wrapper takes (*args, **kwargs) (set its __signature__)"
 SIGNATURE_GAPS = {  # webtensor path -> how its parameters differ from tfjs's today
-    **dict.fromkeys([f"{op}{rank}d" for op in ("concat", "slice", "reverse") for rank in (1, 2, 3, 4)]
-                    + ["batch_norm2d", "batch_norm3d", "batch_norm4d"], _SIGNATURE),
-    "dot": "(a, b), tfjs (t1, t2)",
-    "outer": "(a, b), tfjs outerProduct(v1, v2)",
-    "pow": "(a, b), tfjs (base, exp): the binary ops made from optable's rows all take (a, b)",
-    "prelu": "(a, b), tfjs (x, alpha): made from an optable row",
-    "moments": "(x, axes, keep_dims), tfjs (x, axis, keepDims)",
+    # tfjs's conjugate is for complex64 tensors, which webtensor does not have
     "transpose": "no conjugate (it is for complex64, not supported yet)",
 }
 

@@ -153,5 +153,6 @@ def test_demo_notebook_runs_on_webgl(chromium, site):
     final = re.search(r"final loss: ([0-9.]+)", text)
     assert final, f"no final loss in the outputs:\n{text}"
     assert float(final.group(1)) < MAX_FINAL_LOSS, final.group(0)
+    assert "loaded back from IndexedDB; same predictions: True" in text, text
     assert any("image/png" in o.get("data", {}) for o in code[-1]["outputs"]), \
         "the last cell shows no plot"

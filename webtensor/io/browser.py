@@ -290,6 +290,8 @@ class BrowserLocalStorage:
 
     @classmethod
     async def list(cls):
+        if getattr(_js("list_models"), "localStorage", None) is None:
+            return {}  # a worker: no local storage, so no models in it (tfjs lists none there)
         storage = _local_storage("list_models")
         out = {}
         for i in range(storage.length):

@@ -34,6 +34,8 @@ from .scatter import (bincount, dense_bincount, gather_nd, scatter_nd, sparse_to
                       unsorted_segment_sum)
 from .search import (boolean_mask_async, in_top_k_async, lower_bound, search_sorted, set_diff1d_async,
                      setdiff1d_async, top_k, unique, upper_bound, where_async)
+from .sparse import (ragged_gather, ragged_range, ragged_tensor_to_tensor, sparse_fill_empty_rows,  # host NumPy
+                     sparse_reshape, sparse_segment_mean, sparse_segment_sum)
 
 _METHODS = list(optable.UNARY) + list(optable.BINARY) + list(optable.REDUCE) + """
     top_k unique unsorted_segment_sum
@@ -96,3 +98,8 @@ __all__ = sorted(_n for _n, _v in globals().items()
                  if callable(_v) and not _n.startswith("_") and _n not in _INTERNAL
                  and getattr(_v, "__module__", "").startswith(__name__ + ".")
                  and _v.__module__ != __name__ + ".core")
+from .image import (  # noqa: E402  after __all__: tfjs has these under tf.image only, so wt.image, not wt
+    crop_and_resize, flip_left_right, grayscale_to_rgb, non_max_suppression, non_max_suppression_async,
+    non_max_suppression_padded, non_max_suppression_padded_async, non_max_suppression_with_score,
+    non_max_suppression_with_score_async, resize_nearest_neighbor, rgb_to_grayscale, rotate_with_offset, threshold,
+    transform)

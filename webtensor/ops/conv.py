@@ -402,7 +402,7 @@ def fused_mat_mul(a, b, transpose_a=False, transpose_b=False, bias=None, activat
 
 
 class fused:  # noqa: N801 (tfjs's name); a class, so that ops/__init__.py's __all__ (callables) exports it
-    """tfjs's tf.fused namespace: wt.fused.conv2d, wt.fused.depthwise_conv2d, wt.fused.mat_mul."""
+    """tfjs's tf.fused namespace: wt.fused.conv2d, wt.fused.depthwise_conv2d, wt.fused.matmul."""
     conv2d = staticmethod(fused_conv2d)
     depthwise_conv2d = staticmethod(fused_depthwise_conv2d)
-    mat_mul = staticmethod(fused_mat_mul)
+    matmul = mat_mul = staticmethod(fused_mat_mul)  # tf.fused.matMul, spelt as wt.matmul; mat_mul: the old name

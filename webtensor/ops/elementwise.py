@@ -69,7 +69,15 @@ def _binary_op(row):
                 return kernel(a, b)
         return general(a, b)
     f.__name__ = f.__qualname__ = name
-    f.__doc__ = f"Elementwise {name}(a, b) with NumPy broadcasting."
+    f.__doc__ = f"Elementwise {name}({', '.join(row.params or 'ab')}) with NumPy broadcasting."
+    return _renamed(f, row.params) if row.params else f
+
+
+def _renamed(f, params):
+    """f with its parameters renamed (tfjs's pow(base, exp)): the same code under other local
+    names, so that keywords and inspect see them and no wrapper slows the call."""
+    code = f.__code__
+    f.__code__ = code.replace(co_varnames=tuple(params) + code.co_varnames[len(params):])
     return f
 
 

@@ -1,6 +1,6 @@
 """Layout ops of tfjs: strided_slice, mirror_pad, depth_to_space, space_to_batch_nd,
 batch_to_space_nd, broadcast_args, ensure_shape, meshgrid, and the rank-specific aliases
-(concat1d, slice2d, reverse3d, batch_norm4d, ...). All compositions of shape.py's ops."""
+(concat1d, slice2d, reverse3d, pad4d, batch_norm4d, ...). All compositions of shape.py's ops."""
 import builtins
 import inspect
 
@@ -252,7 +252,10 @@ def _ranked(base, rank):
         checks.update(dict.fromkeys(("mean", "variance", "offset", "scale"), (1, rank)))
 
     def f(*args, **kwargs):
-        given = signature.bind(*args, **kwargs).arguments
+        bound = signature.bind(*args, **kwargs)
+        given = bound.arguments
+        if base is pad and rank == 1 and _is_pair(given.get("paddings")):
+            given["paddings"] = [given["paddings"]]  # tfjs's pad1d takes one [before, after] pair
         for arg, ranks in checks.items():
             value = given.get(arg)
             many = arg == "tensors" and isinstance(value, (list, tuple))
@@ -262,13 +265,20 @@ def _ranked(base, rank):
                     shown = f"{arg}[{i}]" if many else arg
                     raise ValueError(f"{name}: argument '{shown}' must have rank "
                                      f"{' or '.join(map(str, ranks))}, got rank {r}")
-        return base(*args, **kwargs)
+        return base(*bound.args, **bound.kwargs)
     f.__name__ = f.__qualname__ = name
     f.__doc__ = f"{base.__name__} of rank-{rank} inputs."
+    f.__signature__ = signature  # base's parameters for inspect (and so tfjs's), not (*args, **kwargs)
     return op(f)
 
 
-_RANKED = {concat: (1, 2, 3, 4), slice: (1, 2, 3, 4), reverse: (1, 2, 3, 4), batch_norm: (2, 3, 4)}
+def _is_pair(value):
+    return isinstance(value, (list, tuple)) and len(value) == 2 and builtins.all(
+        isinstance(v, (int, np.integer)) for v in value)
+
+
+_RANKED = {concat: (1, 2, 3, 4), slice: (1, 2, 3, 4), reverse: (1, 2, 3, 4), pad: (1, 2, 3, 4),
+           batch_norm: (2, 3, 4)}
 _g = globals()
 for _base, _ranks in _RANKED.items():
     for _rank in _ranks:

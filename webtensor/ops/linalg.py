@@ -54,8 +54,8 @@ def _batched(x, batch):
 
 
 @op
-def dot(a, b):
-    a, b = as_pair(a, b, "dot")
+def dot(t1, t2):
+    a, b = as_pair(t1, t2, "dot")
     if a.rank not in (1, 2) or b.rank not in (1, 2):
         raise ValueError(f"dot: operands must have rank 1 or 2, got shapes {a.shape} and {b.shape}")
     k_a, k_b = a.shape[-1], b.shape[0]
@@ -66,8 +66,8 @@ def dot(a, b):
 
 
 @op
-def outer(a, b):
-    a, b = as_pair(a, b, "outer")
+def outer(v1, v2):
+    a, b = as_pair(v1, v2, "outer")
     if a.rank != 1 or b.rank != 1:
         raise ValueError(f"outer: operands must have rank 1, got shapes {a.shape} and {b.shape}")
     return mul(reshape(a, [-1, 1]), reshape(b, [1, -1]))

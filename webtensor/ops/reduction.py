@@ -88,11 +88,11 @@ def logsumexp(x, axis=None, keep_dims=False):
 
 
 @op
-def moments(x, axes=None, keep_dims=False):
+def moments(x, axis=None, keep_dims=False):
     x = as_tensor(x, "x", "moments")
     x = cast(x, "float32") if x.dtype != "float32" else x
-    m = mean(x, axes, True)
-    variance = mean(square(sub(x, m)), axes, keep_dims)
+    m = mean(x, axis, True)
+    variance = mean(square(sub(x, m)), axis, keep_dims)
     return Moments(m if keep_dims else reshape(m, variance.shape), variance)
 
 
