@@ -127,10 +127,46 @@ def test_bad_inputs_raise_and_leave_nothing(backend, inputs, error, words):
 
 
 def test_an_unsupported_op_is_refused_at_load_naming_op_and_node(backend):
-    nodes = NODES + [node("loop", "LoopCond", ["x"]), node("weird", "FancyOp", ["x"])]
+    nodes = NODES + [node("weird", "FancyOp", ["x"]), node("odd", "OddOp", ["x"])]
     with no_leaks():
-        with pytest.raises(ValueError, match=r"unsupported op\(s\) FancyOp, LoopCond \(control flow"):
+        with pytest.raises(ValueError, match=r"unsupported op\(s\) FancyOp, OddOp, first in node 'weird'"):
             run(wt.load_graph_model(wt.io.from_memory(artifacts(nodes))))
+
+
+def _loop(times):
+    """out = x * 2**times, by a TensorFlow 1 while loop (Enter, Merge, LoopCond, Switch,
+    NextIteration, Exit), the form tf.while_loop takes in a converted graph."""
+    frame = {"frame_name": {"s": b64("loop")}}
+    const = {"dtype": {"type": "DT_INT32"}}
+    nodes = [node("x", "Placeholder", dtype={"type": "DT_FLOAT"}),
+             node("zero", "Const", **const), node("limit", "Const", **const), node("one", "Const", **const),
+             node("two", "Const", dtype={"type": "DT_FLOAT"}),
+             node("enter_i", "Enter", ["zero"], **frame), node("enter_acc", "Enter", ["x"], **frame),
+             node("enter_limit", "Enter", ["limit"], is_constant={"b": True}, **frame),
+             node("merge_i", "Merge", ["enter_i", "next_i"]), node("merge_acc", "Merge", ["enter_acc", "next_acc"]),
+             node("less", "Less", ["merge_i", "enter_limit"]), node("cond", "LoopCond", ["less"]),
+             node("switch_i", "Switch", ["merge_i", "cond"]), node("switch_acc", "Switch", ["merge_acc", "cond"]),
+             node("add_i", "AddV2", ["switch_i:1", "one"]), node("mul_acc", "Mul", ["switch_acc:1", "two"]),
+             node("next_i", "NextIteration", ["add_i"]), node("next_acc", "NextIteration", ["mul_acc"]),
+             node("exit_acc", "Exit", ["switch_acc"]), node("out", "Identity", ["exit_acc"])]
+    weights = [("zero", np.array(0, np.int32)), ("limit", np.array(times, np.int32)),
+               ("one", np.array(1, np.int32)), ("two", np.array(2.0, np.float32))]
+    specs, data = wt.io.encode_weights(weights)
+    return wt.io.ModelArtifacts(model_topology={"node": nodes}, weight_specs=specs, weight_data=data,
+                                format="graph-model")
+
+
+@pytest.mark.parametrize("times", [0, 1, 3])
+def test_a_while_loop_runs_in_execute_async(backend, times):
+    model = run(wt.load_graph_model(wt.io.from_memory(_loop(times))))
+    assert model.dynamic and model.output_nodes == ["out"]
+    with no_leaks():
+        y = run(model.execute_async(X[0, 0]))
+        np.testing.assert_allclose(y.numpy(), X[0, 0] * 2.0 ** times, rtol=1e-6)
+        y.dispose()
+        with pytest.raises(ValueError, match="use `await model.execute_async"):
+            model.predict(X[0, 0])
+    model.dispose()
 
 
 def _files(broken):

@@ -9,12 +9,9 @@ from ..io.handlers import handler_for
 from ..io.weights import decode_weights
 from ..memory import keep, tidy
 from ..tensor import Tensor
+from .control_flow import FLOW, has_control_flow, run_dynamic
 from .nodes import DTYPES, Node, shape_of, tensor_ref
 from .tf_ops import OPS, supported
-
-CONTROL_FLOW = {"Enter", "Exit", "Merge", "Switch", "LoopCond", "NextIteration", "TensorListReserve",
-                "TensorListFromTensor", "TensorListGetItem", "TensorListSetItem", "TensorListStack",
-                "StatelessIf", "StatelessWhile", "If", "While", "TensorArrayV3"}
 
 
 async def load_graph_model(source, from_tfhub=False):
@@ -36,12 +33,12 @@ class GraphModel:
         self.where = where
         self.nodes = {spec["name"]: Node(spec) for spec in topology["node"]}
         unsupported = sorted({(n.op, n.name) for n in self.nodes.values()
-                              if not supported(n.op) and n.op not in ("Const", "Placeholder")})
+                              if not supported(n.op) and n.op not in ("Const", "Placeholder", *FLOW)})
         if unsupported:
             kinds = sorted({op for op, _ in unsupported})
-            flow = " (control flow: not supported)" if set(kinds) & CONTROL_FLOW else ""
-            raise ValueError(f"{where}: unsupported op(s) {', '.join(kinds)}{flow}, first in node "
+            raise ValueError(f"{where}: unsupported op(s) {', '.join(kinds)}, first in node "
                              f"{unsupported[0][1]!r}")
+        self.dynamic = has_control_flow(self.nodes)  # loops or conditionals: execute_async
         self._signature(artifacts)
         values = decode_weights(artifacts.weight_specs or [], artifacts.weight_data or b"", where)
         self._host = {}    # node name -> NumPy values of a constant (parameters are read from here)
@@ -93,16 +90,35 @@ class GraphModel:
     def execute(self, inputs, outputs=None):
         """The tensors named by `outputs` ('node' or 'node:1'; default the model's outputs) for
         the inputs: a tensor, a list in input order, or a dict by input name."""
-        names = self.output_nodes if outputs is None else ([outputs] if isinstance(outputs, str) else list(outputs))
+        if self.dynamic:
+            raise ValueError(f"{self.where}: the graph has control flow (a while loop or a conditional), "
+                             "whose conditions are read back: use `await model.execute_async(...)`, as tfjs")
         # inside the tidy: the tensors made from arrays go with the intermediates
-        result = tidy(lambda: self._run(self._feeds(inputs), [tensor_ref(n) for n in names]))
+        result = tidy(lambda: self._run(self._feeds(inputs), self._wanted(outputs)))
         return result[0] if len(result) == 1 else result
 
     async def execute_async(self, inputs, outputs=None):
-        """As execute (the graphs this runs have no control flow, so nothing needs to wait)."""
-        return self.execute(inputs, outputs)
+        """As execute; a graph with control flow runs here, reading each loop and branch
+        condition with `await data()`, so the page is not blocked meanwhile."""
+        if not self.dynamic:
+            return self.execute(inputs, outputs)
+        made = {}
+        try:
+            feeds = self._feeds(inputs, made)
+            result = await run_dynamic(self, feeds, self._wanted(outputs))
+        finally:
+            for t in made.values():  # the tensors made here from arrays
+                t.dispose()
+        return result[0] if len(result) == 1 else result
 
-    def _feeds(self, inputs):
+    async def predict_async(self, inputs):
+        return await self.execute_async(inputs)
+
+    def _wanted(self, outputs):
+        names = self.output_nodes if outputs is None else ([outputs] if isinstance(outputs, str) else list(outputs))
+        return [tensor_ref(n) for n in names]
+
+    def _feeds(self, inputs, made=None):
         if isinstance(inputs, dict):
             named = {tensor_ref(k)[0]: v for k, v in inputs.items()}
             unknown = sorted(set(named) - set(self.input_nodes))
@@ -119,6 +135,8 @@ class GraphModel:
             node = self.nodes[name]
             dtype, shape = node.attr("dtype", "float32"), shape_of_node(node)
             t = value if isinstance(value, Tensor) else ops.tensor(np.asarray(value), dtype=dtype)
+            if made is not None and t is not value:
+                made[name] = t
             if t.dtype != dtype:
                 raise TypeError(f"{self.where}: input {name!r} must be {dtype}, got {t.dtype}")
             if shape is not None and (len(shape) != t.rank or any(d not in (-1, s) for d, s in zip(shape, t.shape))):
@@ -162,8 +180,8 @@ class GraphModel:
                 if readers[name] == 0:
                     for t in values.pop(name):
                         held[id(t)] -= 1
-                        if held[id(t)] == 0 and id(t) not in owned:
-                            t.dispose()
+                        if held[id(t)] == 0 and id(t) not in owned and isinstance(t, Tensor):
+                            t.dispose()  # (a TensorList's tensors go with the tidy)
         # a weight or an input asked for as an output: a copy, so the caller may dispose it
         return [ops.clone(t) if id(t) in owned else t for t in (values[name][i] for name, i in wanted)]
 

@@ -7,6 +7,7 @@ others are read, as tfjs-converter reads them. A row returns a tensor or a list 
 import numpy as np
 
 from .. import ops
+from ..memory import tidy
 
 _UNARY = {
     "Abs": "abs", "Acos": "acos", "Acosh": "acosh", "Asin": "asin", "Asinh": "asinh", "Atan": "atan",
@@ -188,3 +189,40 @@ NEEDS = {**_UNARY, **_BINARY, **_REDUCE, **_RESIZE, "NonMaxSuppressionV2": "non_
 
 def supported(op):
     return op in OPS and hasattr(ops, NEEDS.get(op, "tensor"))
+
+
+# ---------------------------------------------------------------- tensor lists
+class TensorList:
+    """TensorFlow's TensorList (what tf.map_fn and while loops write into): a Python list of
+    tensors; SetItem makes a new list, as the op is functional."""
+
+    def __init__(self, items, element_shape, dtype):
+        self.items, self.element_shape, self.dtype = list(items), element_shape, dtype
+
+    def stack(self, shape):
+        shape = [int(d) for d in shape] if shape is not None else self.element_shape
+        if not self.items:
+            return ops.zeros([0] + [max(int(d), 0) for d in (shape or [])], self.dtype)
+        known = next((t.shape for t in self.items if t is not None), None)
+        fill = list(known) if known is not None else [max(int(d), 0) for d in shape]
+        # unset items are zeros, made inside the tidy so that only the stack outlives it
+        return tidy(lambda: ops.stack([t if t is not None else ops.zeros(fill, self.dtype) for t in self.items]))
+
+
+def _element_shape(values):
+    shape = [int(d) for d in np.ravel(values)]
+    return None if shape == [-1] else shape
+
+
+LIST_OPS = {
+    "TensorListReserve": lambda x, node, host: TensorList([None] * int(host(1)), _element_shape(host(0)),
+                                                          node.attr("element_dtype", "float32")),
+    "TensorListFromTensor": lambda x, node, host: TensorList(ops.unstack(x[0]) if x[0].shape[0] else [],
+                                                             list(x[0].shape[1:]), x[0].dtype),
+    "TensorListGetItem": lambda x, node, host: x[0].items[int(host(1))],
+    "TensorListSetItem": lambda x, node, host: TensorList(
+        x[0].items[:int(host(1))] + [x[2]] + x[0].items[int(host(1)) + 1:], x[0].element_shape, x[0].dtype),
+    "TensorListStack": lambda x, node, host: x[0].stack(_element_shape(host(1))),
+    "TensorListLength": lambda x, node, host: ops.scalar(len(x[0].items), "int32"),
+}
+OPS.update(LIST_OPS)
