@@ -75,7 +75,7 @@ def test_every_row_has_a_glsl_expression():
 # ---- every kernel's real source, collected through a context that records instead of drawing ----
 class RecordingContext:
     """The GLContext calls the backend makes, recording each program's source; no GPU."""
-    generation, lost, num_textures, texture_bytes = 0, False, 0, 0
+    generation, lost, num_textures, texture_bytes, pooled_textures, pooled_bytes = 0, False, 0, 0, 0, 0
     max_texture_size, max_targets = 64, 8  # small: big matmuls split, as they would past 8192
 
     def __init__(self):

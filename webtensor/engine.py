@@ -12,8 +12,10 @@ class MemoryInfo:
     num_data_buffers: int
     num_bytes: int
     unreliable: bool = False
-    num_textures: int = 0
+    num_textures: int = 0         # webgl: allocated textures, in use or pooled for reuse
     num_bytes_in_gpu: int = 0
+    num_pooled_textures: int = 0  # webgl: free textures kept for reuse (bounded)
+    num_bytes_pooled: int = 0
 
 
 class Data:

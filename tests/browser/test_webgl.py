@@ -56,6 +56,37 @@ assert m.num_bytes_in_gpu > 0 and m.num_textures > 0
 """)
 
 
+def test_tensors_of_1000_sizes_leave_gpu_memory_bounded(pyodide):
+    """Freed textures are pooled for reuse up to ctx.pool_limit bytes; past it the oldest are
+    deleted (memory() reports what is pooled)."""
+    run(pyodide, """
+ctx.pool_limit = 2 * 2**20
+base = wt.memory()
+peak = 0
+for n in range(1, 1001):
+    t = wt.fill([n * 37], 1.5)        # a texture of its own size (filled on the GPU)
+    u = t + 1                         # and the kernel's output
+    assert u.data_sync()[-1] == 2.5
+    wt.dispose([t, u])
+    m = wt.memory()
+    assert m.num_bytes_pooled <= ctx.pool_limit, m
+    peak = max(peak, m.num_bytes_in_gpu)
+m = wt.memory()
+assert m.num_tensors == base.num_tensors, (m, base)
+assert m.num_bytes_in_gpu - base.num_bytes_in_gpu <= ctx.pool_limit + base.num_bytes_pooled, (m, base)
+assert 0 < m.num_pooled_textures and m.num_bytes_pooled > 0, m
+# a texture of a pooled size is reused, not allocated
+sizes = m.num_textures
+wt.dispose(wt.fill([1000 * 37], 1.5))
+assert wt.memory().num_textures == sizes, (wt.memory(), sizes)
+ctx.pool_limit = 0                    # nothing kept: the pool is emptied, and stays so
+assert wt.memory().num_pooled_textures == 0 and wt.memory().num_bytes_pooled == 0, wt.memory()
+wt.tidy(lambda: (wt.fill([5000], 1.0) * 2).data_sync())
+assert wt.memory().num_pooled_textures == 0 and wt.memory().num_bytes_pooled == 0, wt.memory()
+print("peak bytes in GPU", peak)
+""")
+
+
 def test_matmul_splits_problems_too_big_for_one_texture(pyodide):
     run(pyodide, """
 rng = np.random.default_rng(0)

@@ -205,7 +205,9 @@ class WebGLBackend(Backend):
                 self.dispose(b)
 
     def memory(self):
-        return {"num_textures": self.ctx.num_textures, "num_bytes_in_gpu": self.ctx.texture_bytes}
+        ctx = self.ctx
+        return {"num_textures": ctx.num_textures, "num_bytes_in_gpu": ctx.texture_bytes,
+                "num_pooled_textures": ctx.pooled_textures, "num_bytes_pooled": ctx.pooled_bytes}
 
     # ---- running a program ----
     def _run(self, key, make_source, samplers, inputs, size, uniforms, op, outs=None):

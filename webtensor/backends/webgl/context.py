@@ -66,6 +66,11 @@ def layout(size):
     return w, -(-texels // w)
 
 
+# Free textures kept for reuse, in bytes: a training step's working set of a mid-sized model
+# fits, and a session that makes tensors of many sizes still holds at most this much unused.
+POOL_LIMIT = 128 * 2**20
+
+
 class GLContext:
     def __init__(self):
         if hasattr(js, "document"):
@@ -88,6 +93,7 @@ class GLContext:
         self.software = bool(SOFTWARE_RENDERERS.search(self.renderer))
         self.lost = False
         self.generation = 0
+        self.pool_limit = POOL_LIMIT
         self.debug = False
         self.calls = 0   # GL calls made by kernels, for the debug stat
         self.draws = 0
@@ -124,9 +130,10 @@ class GLContext:
         # render targets one draw can write: blocked matmul computes this many rows per fragment
         self.max_targets = 8 if gl.getParameter(gl.MAX_DRAW_BUFFERS) >= 8 else 4
         self.programs = {}
-        self.pool = {}            # (w, h) -> free textures
-        self.num_textures = 0
+        self.pool = {}            # (w, h) -> free textures, most recently released last
+        self.num_textures = 0     # allocated: in use and pooled
         self.texture_bytes = 0
+        self.pooled_textures = self.pooled_bytes = 0
         self.framebuffer = gl.createFramebuffer()
         self.framebuffer_n = gl.createFramebuffer()  # several render targets, for blocked matmul
         gl.bindFramebuffer(self.FRAMEBUFFER, self.framebuffer_n)
@@ -232,6 +239,8 @@ class GLContext:
         the kernel that made it reads it (matmul's operands and blocks)."""
         free = self.pool.get((w, h))
         if free:
+            self.pooled_textures -= 1
+            self.pooled_bytes -= w * h * 16
             return free.pop()
         gl = self.gl
         t = gl.createTexture()
@@ -247,8 +256,43 @@ class GLContext:
         return Texture(t, w, h, self.generation)
 
     def release(self, texture):
-        if texture.generation == self.generation:
-            self.pool.setdefault((texture.w, texture.h), []).append(texture)
+        """Keep a freed texture for reuse, up to pool_limit bytes of free textures (as tfjs's
+        WEBGL_DELETE_TEXTURE_THRESHOLD); past it, the oldest free ones are deleted, so a
+        session that makes tensors of many sizes does not hold GPU memory it no longer uses."""
+        if texture.generation != self.generation:
+            return  # made before a context loss: gone with it
+        nbytes = texture.w * texture.h * 16
+        self.pool.setdefault((texture.w, texture.h), []).append(texture)
+        self.pooled_textures += 1
+        self.pooled_bytes += nbytes
+        self._trim()
+
+    @property
+    def pool_limit(self):
+        return self._pool_limit
+
+    @pool_limit.setter
+    def pool_limit(self, nbytes):
+        self._pool_limit = int(nbytes)
+        if hasattr(self, "pool"):
+            self._trim()
+
+    def _trim(self):
+        while self.pooled_bytes > self._pool_limit:
+            self._delete_oldest()
+
+    def _delete_oldest(self):
+        """Delete a free texture: of the size pooled first, the one released first."""
+        key = next(k for k, free in self.pool.items() if free)
+        texture = self.pool[key].pop(0)
+        if not self.pool[key]:
+            del self.pool[key]
+        self.gl.deleteTexture(texture.gl_texture)
+        nbytes = texture.w * texture.h * 16
+        self.pooled_textures -= 1
+        self.pooled_bytes -= nbytes
+        self.num_textures -= 1
+        self.texture_bytes -= nbytes
 
     def _scratch(self):
         if self.active_unit != SCRATCH_UNIT:
