@@ -1,9 +1,10 @@
 """The benchmark driver, run inside Pyodide in the page: per workload, set up every contender,
-check each one's output against the float64 reference, then time them interleaved
-(A B C D E, A B C D E, ...) so that machine noise hits them alike. Every timed run ends with
-a blocking readback of its output. The results go to window.wtBenchResult as JSON.
+check each one's output against the float64 reference (or, for the graph models, against the
+reference contender's outputs), then time them interleaved (A B C D E, A B C D E, ...) so that
+machine noise hits them alike. Every timed run ends with a blocking readback of its output(s).
+The results go to window.wtBenchResult as JSON.
 
-argv[1]: JSON config {reps: [min, max], budget_s, warmup, only, profile, smoke}.
+argv[1]: JSON config {reps: [min, max], budget_s, warmup, only: [TEXT, ...], profile, smoke}.
 """
 import inspect
 import json
@@ -25,10 +26,29 @@ def log(msg):
     print(msg, file=sys.stderr, flush=True)
 
 
-def f32_js(a):
-    """A JS Float32Array holding a copy of a float32 ndarray (one memcpy, outside timing)."""
-    a = np.ascontiguousarray(a, np.float32)
-    return js.Float32Array.new(pyodide_js._module.HEAPU8.buffer, a.ctypes.data, a.size).slice()
+def typed_js(a):
+    """A JS Int32Array (int32) or Float32Array (anything else, as float32) holding a copy of an
+    ndarray (one memcpy, outside timing)."""
+    a = np.ascontiguousarray(a, np.int32 if a.dtype == np.int32 else np.float32)
+    kind = js.Int32Array if a.dtype == np.int32 else js.Float32Array
+    return kind.new(pyodide_js._module.HEAPU8.buffer, a.ctypes.data, a.size).slice()
+
+
+def js_arrays(x):
+    arrays = js.Object.new()
+    for k, v in x.items():
+        setattr(arrays, k, typed_js(v))
+    return arrays
+
+
+JS_DTYPES = {"Float32Array": np.float32, "Int32Array": np.int32, "Uint8Array": np.uint8}
+
+
+def from_js(values):
+    """A typed array, or a JS array of them (several outputs), as NumPy."""
+    if js.Array.isArray(values):
+        return [from_js(v) for v in values]
+    return np.frombuffer(values.to_bytes(), JS_DTYPES[values.constructor.name]).copy()
 
 
 class Webtensor:
@@ -47,7 +67,10 @@ class Webtensor:
 
     async def prepare(self, w, x):
         wt.set_backend(self.backend)
-        return (*webtensor_version(wt, w, x), w.read)
+        state = webtensor_version(wt, w, x)
+        if inspect.isawaitable(state):  # it loads a model
+            state = await state
+        return (*state, w.read)
 
     async def time(self, state, keep_values):
         run, _, read = state
@@ -58,10 +81,15 @@ class Webtensor:
             values = await out
             ms = (time.perf_counter() - t0) * 1e3
             return ms, (np.array(values) if keep_values else None)
-        values = (await out.data()) if read == "async" else out.data_sync()
+        several = isinstance(out, (list, tuple))  # a graph model's outputs: each read back
+        outs = list(out) if several else [out]
+        values = [(await o.data()) if read == "async" else o.data_sync() for o in outs]
         ms = (time.perf_counter() - t0) * 1e3
-        out.dispose()
-        return ms, (np.array(values) if keep_values else None)
+        for o in outs:
+            o.dispose()
+        if not keep_values:
+            return ms, None
+        return ms, ([np.array(v) for v in values] if several else np.array(values[0]))
 
     def dispose(self, state):
         for t in state[1]:
@@ -96,15 +124,11 @@ class TFJS:
         return await js.wtBench.init(self.backend)
 
     async def prepare(self, w, x):
-        arrays = js.Object.new()
-        for k, v in x.items():
-            setattr(arrays, k, f32_js(v))
-        return await js.wtBench.prepare(self.backend, w.kind, json.dumps(w.params), arrays, w.read)
+        return await js.wtBench.prepare(self.backend, w.kind, json.dumps(w.params), js_arrays(x), w.read)
 
     async def time(self, state, keep_values):
         r = await js.wtBench.time(state, keep_values)
-        values = np.frombuffer(r.values.to_bytes(), np.float32) if keep_values else None
-        return r.ms, values
+        return r.ms, (from_js(r.values) if keep_values else None)
 
     def dispose(self, state):
         js.wtBench.dispose(state)
@@ -113,15 +137,34 @@ class TFJS:
 CONTENDERS = [Webtensor("webgl"), Webtensor("cpu"), TFJS("webgl"), TFJS("wasm"), TFJS("cpu"), NumPy()]
 
 
-def check(values, expected, rtol):
-    values, expected = np.asarray(values, np.float64).reshape(-1), expected.reshape(-1)
+def check(values, expected, w):
+    """max_err: the largest error over the reference's largest magnitude (at most w.rtol); with
+    w.atol, each value within w.atol * max(1, max |ref|) + w.rtol * |ref|, per output."""
+    if isinstance(expected, list):  # several outputs
+        if not isinstance(values, list) or len(values) != len(expected):
+            got = len(values) if isinstance(values, list) else 1
+            return {"ok": False, "why": f"{got} outputs, expected {len(expected)}"}
+        verdicts = [check(v, e, w) for v, e in zip(values, expected)]
+        bad = [f"output {i}: {v['why']}" for i, v in enumerate(verdicts) if not v["ok"]]
+        return {"ok": not bad, "max_err": max((v.get("max_err", np.inf) for v in verdicts), default=0.0),
+                **({"why": "; ".join(bad)} if bad else {})}
+    values = np.asarray(values, np.float64).reshape(-1)
+    expected = np.asarray(expected, np.float64).reshape(-1)
     if values.shape != expected.shape:
         return {"ok": False, "why": f"{values.size} values, expected {expected.size}"}
-    scale = max(float(np.abs(expected).max()), 1e-30)
-    err = float(np.abs(values - expected).max()) / scale if values.size else 0.0
-    ok = bool(np.isfinite(values).all()) and err <= rtol
-    return {"ok": ok, "max_err": err, **({} if ok else {"why": f"max error {err:.3g} of the "
-                                                              f"largest value, over {rtol:g}"})}
+    if not values.size:
+        return {"ok": True, "max_err": 0.0}
+    diff, peak = np.abs(values - expected), float(np.abs(expected).max())
+    err = float(diff.max()) / max(peak, 1e-30)
+    if w.atol is None:
+        ok = bool(np.isfinite(values).all()) and err <= w.rtol
+        why = f"max error {err:.3g} of the largest value, over {w.rtol:g}"
+    else:
+        bad = ~(diff <= w.atol * max(1.0, peak) + w.rtol * np.abs(expected))  # NaN counts as bad
+        ok = not bad.any()
+        why = (f"{int(bad.sum())}/{values.size} values over {w.atol:g} * max(1, max |ref|) + "
+               f"{w.rtol:g} * |ref| (max |diff| {float(np.nanmax(diff)):.3g}, max |ref| {peak:.3g})")
+    return {"ok": ok, "max_err": err, **({} if ok else {"why": why})}
 
 
 def summary(times):
@@ -139,6 +182,8 @@ async def bench(w, contenders):
     x = inputs(w)
     expected = reference(w, x)
     res, states = {}, {}
+    if "saved" in w.params:  # a layers model saved once, by tfjs, that every contender loads
+        await js.wtBench.save_model(json.dumps(w.params), js_arrays(x))
     for c in contenders:
         try:
             states[c.name] = await c.prepare(w, x)
@@ -149,6 +194,7 @@ async def bench(w, contenders):
     # The first call of each contender (shader compiles, uploads) is timed on its own and
     # checked; then warm-up; then interleaved rounds.
     for k in range(w.checks + CFG["warmup"]):
+        got = {}
         for c in list(live):
             try:
                 ms, values = await c.time(states[c.name], k < w.checks)
@@ -158,12 +204,22 @@ async def bench(w, contenders):
                 continue
             if k == 0:
                 res[c.name]["first_ms"] = ms
-            if k < w.checks:
-                verdict = check(values, expected[k], w.rtol)
-                res[c.name].setdefault("checks", []).append(verdict)
-                if not verdict["ok"]:
-                    res[c.name]["error"] = f"wrong result in run {k + 1}: {verdict['why']}"
-                    live.remove(c)
+            got[c.name] = values
+        if k >= w.checks:
+            continue
+        # checked once every contender has run: the reference may be one of them
+        want = expected[k] if expected is not None else got.get(w.reference)
+        for c in [c for c in live if c.name in got]:
+            if want is None:
+                verdict = {"ok": False, "why": f"no reference: {w.reference} failed"}
+            else:
+                verdict = check(got[c.name], want, w)
+            if c.name == w.reference:
+                verdict["reference"] = True
+            res[c.name].setdefault("checks", []).append(verdict)
+            if not verdict["ok"]:
+                res[c.name]["error"] = f"wrong result in run {k + 1}: {verdict['why']}"
+                live.remove(c)
     times = {c.name: [] for c in live}
     lo, hi = CFG["reps"]
     start = time.perf_counter()
@@ -213,7 +269,7 @@ async def main():
     meta["tfjs"] = json.loads(js.wtBench.info())
     results = []
     for w in WORKLOADS:
-        if CFG.get("smoke") and not w.smoke or CFG.get("only") and CFG["only"] not in w.name:
+        if CFG.get("smoke") and not w.smoke or CFG.get("only") and not any(t in w.name for t in CFG["only"]):
             continue
         log(f"[bench] {w.name} ...")
         t0 = time.perf_counter()

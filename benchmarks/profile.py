@@ -6,11 +6,12 @@ Medians over a few runs, in ms per run:
   issue      the ops alone, until control returns to Python: no readback. Where the backend
              defers work (a fused elementwise expression drawn only when needed), the output
              is realized (drawn) inside issue
-  gpu_wait   a readPixels of one texel of the output right after issue, which returns once
+  gpu_wait   a readPixels of one texel of the output (of each, for a graph model's outputs)
+             right after issue, which returns once
              the GPU (SwiftShader) has finished the queued draws, less the same read on an
              idle GPU (the sync round trip, reported apart). gl.finish() cannot serve: in
              Chromium it returns without waiting.
-  readback   data_sync() after that: reading an already finished texture into NumPy
+  readback   data_sync() after that: reading already finished textures into NumPy
   python     issue again, with every JS entry point of the GL context replaced by a Python
              no-op: the Python (and NumPy) side of issuing the ops
   ffi        the JS crossings counted in one issue (GL calls by their argument count, lookups
@@ -20,6 +21,7 @@ Medians over a few runs, in ms per run:
              encoding) and whatever the other two miss. Checked directly once: the GL calls
              of a chained elementwise op, in a JS loop (js_draw: µs per op)
 """
+import inspect
 import time
 
 import js
@@ -138,38 +140,58 @@ def _forget_stub_state(ctx, counters):
     ctx.active_unit = 0
 
 
-def _issue(wt, run):
-    """run(), then draw the output if the backend left it as a lazy expression."""
+class _Outputs(list):
+    """A run's output tensors (one, or a graph model's several), read and freed together."""
+
+    def data_sync(self):
+        for t in self:
+            t.data_sync()
+
+    def dispose(self):
+        for t in self:
+            t.dispose()
+
+
+def _run(run):
     out = run()
-    handle, backend = out._data.handle, wt.backend()
-    if getattr(handle, "expr", None) is not None and hasattr(backend, "realize"):
-        backend.realize(handle)
-    return out
+    return _Outputs(out if isinstance(out, (list, tuple)) else [out])
 
 
-def _read_texel(ctx, context, tensor):
-    """readPixels of one texel of a tensor's texture: blocks until the GPU has written it."""
-    texture = tensor._data.handle.texture
-    if texture is not None:
-        ctx._attach(texture)
-        ctx.read_pixels(0, 0, 1, 1, ctx.RGBA, ctx.FLOAT, context.heap_view(np.empty(4, np.float32)))
+def _issue(wt, run):
+    """run(), then draw the outputs the backend left as lazy expressions."""
+    outs, backend = _run(run), wt.backend()
+    for out in outs:
+        handle = out._data.handle
+        if getattr(handle, "expr", None) is not None and hasattr(backend, "realize"):
+            backend.realize(handle)
+    return outs
+
+
+def _read_texel(ctx, context, outs):
+    """readPixels of one texel of each output's texture: blocks until the GPU has written them."""
+    for tensor in outs:
+        texture = tensor._data.handle.texture
+        if texture is not None:
+            ctx._attach(texture)
+            ctx.read_pixels(0, 0, 1, 1, ctx.RGBA, ctx.FLOAT, context.heap_view(np.empty(4, np.float32)))
 
 
 def _ms(values):
     return float(np.median(values)) * 1e3
 
 
-def profile_workload(wt, w, ctx, context, costs, reps):
+async def profile_workload(wt, w, ctx, context, costs, reps):
     pc = time.perf_counter
-    run, keep = webtensor_version(wt, w, inputs(w))
+    state = webtensor_version(wt, w, inputs(w))
+    run, keep = (await state) if inspect.isawaitable(state) else state  # it may load a model
     try:
-        out = run()  # warm-up: compiles, uploads
+        out = _run(run)  # warm-up: compiles, uploads
         out.data_sync()
         out.dispose()
         total, issue, wait, trip, readback = [], [], [], [], []
         for _ in range(reps):  # the two kinds of run alternate, so that load hits both alike
             t0 = pc()
-            out = run()
+            out = _run(run)
             out.data_sync()
             total.append(pc() - t0)
             out.dispose()
@@ -283,7 +305,8 @@ async def run(wt, workloads, cfg):
     # an async read splits no differently; a fit (run_async) is many steps, not one issue
     for w in (w for w in workloads if w.read == "sync" and not w.run_async):
         try:
-            result["workloads"].append(profile_workload(wt, w, ctx, context, costs, cfg["profile_reps"]))
+            profiled = await profile_workload(wt, w, ctx, context, costs, cfg["profile_reps"])
+            result["workloads"].append(profiled)
         except Exception as e:
             result["workloads"].append({"name": w.name, "error": f"{type(e).__name__}: {e}"})
     try:

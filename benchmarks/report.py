@@ -39,14 +39,16 @@ def timings(data):
     for w in data["workloads"]:
         c = w["contenders"]
         rows.append([w["name"]] + [_cell(c.get(k)) for k in ALL] + [_ratio(c, a, b) for _, a, b in RATIOS])
-    notes = []
+    notes, sharing = [], {}  # a note shared by several workloads (the graph models) is given once
+    for w in data["workloads"]:
+        sharing.setdefault(w["notes"], []).append(w["name"])
     for w in data["workloads"]:
         if w["ops"]:
             per_op = ", ".join(f"{k} {r['median_ms'] / w['ops'] * 1e3:.1f} µs"
                                for k, r in w["contenders"].items() if "median_ms" in r)
             notes.append(f"{w['name']}, per op: {per_op}")
-        if w["notes"]:
-            notes.append(f"{w['name']}: {w['notes']}")
+        if w["notes"] and sharing[w["notes"]][0] == w["name"]:
+            notes.append(f"{'; '.join(sharing[w['notes']])}: {w['notes']}")
     return _table(header, rows), notes
 
 

@@ -38,7 +38,9 @@ def parse(argv):
                    help="2 rounds, no matmul 512/1024: checks that everything runs and is right")
     p.add_argument("--profile", action="store_true",
                    help="also split webtensor webgl's time: Python, FFI crossings, GPU wait")
-    p.add_argument("--only", metavar="TEXT", help="only the workloads whose name contains TEXT")
+    p.add_argument("--only", metavar="TEXT", action="append",
+                   help="only the workloads whose name contains TEXT (repeat it: those that contain "
+                        "any of them; e.g. --only 'graph model' --only loaded)")
     p.add_argument("--json", default="bench-results/latest.json", metavar="PATH",
                    help="where to write the results (default: %(default)s)")
     return p.parse_args(argv)
@@ -58,6 +60,7 @@ def run_in_browser(cfg, echo=True):
     from webtensor.host.server import Server
     tfjs = tfjs_dist.ensure()
     tfjs_wasm = tfjs_dist.ensure(package="@tensorflow/tfjs-backend-wasm")
+    human = tfjs_dist.ensure(package="@vladmandic/human")  # the graph models: the server's /models/
     dist, built = pyodide_dist.ensure(test_wheels=False), wheel.build()
     sources = {name: (HERE / name).read_text() for name in PAGE_MODULES}
     with Server(dist, built, extra_mounts={"/tfjs-wasm/": tfjs_wasm / "dist"}) as srv, \
@@ -87,6 +90,7 @@ def run_in_browser(cfg, echo=True):
         data["meta"].update(browser=chromium.browser.version, cpus=os.cpu_count(), commit=_commit(),
                             tfjs_integrity=json.loads((tfjs / "integrity.json").read_text()),
                             tfjs_wasm_integrity=json.loads((tfjs_wasm / "integrity.json").read_text()),
+                            models_integrity=json.loads((human / "integrity.json").read_text()),
                             date=time.strftime("%Y-%m-%d %H:%M"))
     return data
 

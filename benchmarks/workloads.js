@@ -1,6 +1,7 @@
 // The TensorFlow.js side of benchmarks/workloads.py: each kind as the same sequence of ops,
 // timed here in JS with performance.now() so that tfjs pays no Pyodide crossing. A run returns
-// the output tensor, or (the layers fits) a Promise of the values, already read back.
+// the output tensor, a list of them (graph models), or (the layers fits) a Promise of the values,
+// already read back. A kind that loads a model returns a Promise of its state.
 (() => {
   const KINDS = {
     matmul: ({ a, b }, { n }) => {
@@ -50,9 +51,14 @@
       };
       return { keep: [model, X, Y, opt], run };
     },
-    layers_predict: (arrays, p) => {
-      const { model, X, Y } = layersModel(arrays, p);
+    layers_predict: async (arrays, p) => {
+      const { model, X, Y } = p.saved ? await loadedModel(arrays, p) : layersModel(arrays, p);
       return { keep: [model, X, Y], run: () => model.predict(X, { batchSize: p.samples }) };
+    },
+    graph_model: async ({ x }, { url, shape, dtype }) => {
+      const model = await tf.loadGraphModel(url);
+      const X = tf.tensor(x, shape, dtype);
+      return { keep: [model, X], run: () => model.predict(X) };
     },
     transfer: ({ a }) => ({
       keep: [],
@@ -73,19 +79,30 @@
                 tf.layers.dense({ units: nOut, activation: "softmax" })];
       xShape = [p.samples, nIn];
     } else {
-      layers = [tf.layers.conv2d({ filters: p.filters, kernelSize: p.kernel, activation: "relu",
-                                   inputShape: [p.hw, p.hw, 1] }),
-                tf.layers.maxPooling2d({ poolSize: p.pool }), tf.layers.flatten(),
-                tf.layers.dense({ units: p.classes, activation: "softmax" })];
+      layers = p.filters.flatMap((filters, i) => [
+        tf.layers.conv2d({ filters, kernelSize: p.kernel, activation: "relu",
+                           ...(i === 0 ? { inputShape: [p.hw, p.hw, 1] } : {}) }),
+        tf.layers.maxPooling2d({ poolSize: p.pool })]);
+      layers.push(tf.layers.flatten(), tf.layers.dense({ units: p.classes, activation: "softmax" }));
       xShape = [p.samples, p.hw, p.hw, 1];
     }
     const model = tf.sequential({ layers });
     const values = model.weights.map((w, i) => tf.tensor(arrays[p.weights[i]], w.shape));
     model.setWeights(values);  // the variables take copies
     values.forEach((t) => t.dispose());
+    return { model, ...data(arrays, p, xShape) };
+  }
+
+  function data(arrays, p, xShape) {
     const X = tf.tensor(arrays.x, xShape);
     const Y = tf.tensor(arrays.y, [p.samples, arrays.y.length / p.samples]);
-    return { model, X, Y };
+    return { X, Y };
+  }
+
+  // The model wtBench.save_model saved to p.saved, loaded on the current backend.
+  async function loadedModel(arrays, p) {
+    const model = await tf.loadLayersModel(p.saved);
+    return { model, ...data(arrays, p, [p.samples, ...model.inputs[0].shape.slice(1)]) };
   }
 
   const states = new Map();
@@ -111,8 +128,16 @@
                                  webgl_float32: tf.env().getBool("WEBGL_RENDER_FLOAT32_ENABLED") }),
     async prepare(backend, kind, params, inputs, read) {
       await use(backend);
-      states.set(++next, { backend, read, ...KINDS[kind](inputs, JSON.parse(params)) });
+      states.set(++next, { backend, read, ...(await KINDS[kind](inputs, JSON.parse(params))) });
       return next;
+    },
+    // Once per workload that loads a saved layers model: built here (cpu) from its weights and
+    // saved to params.saved, which every contender then loads.
+    async save_model(params, inputs) {
+      const p = JSON.parse(params);
+      await use("cpu");
+      const { model, X, Y } = layersModel(inputs, p);
+      try { await model.save(p.saved); } finally { [model, X, Y].forEach((t) => t.dispose()); }
     },
     // One timed run: the ops and a read of the output (dataSync, or await data() for "async"
     // workloads), so the GPU's work is finished when the clock stops.
@@ -125,10 +150,12 @@
         const values = await out;
         return { ms: performance.now() - t0, values: keepValues ? values : null };
       }
-      const values = s.read === "async" ? await out.data() : out.dataSync();
+      const outs = Array.isArray(out) ? out : [out];  // a graph model's outputs: each read back
+      const values = [];
+      for (const o of outs) values.push(s.read === "async" ? await o.data() : o.dataSync());
       const ms = performance.now() - t0;
-      out.dispose();
-      return { ms, values: keepValues ? values : null };
+      outs.forEach((o) => o.dispose());
+      return { ms, values: keepValues ? (Array.isArray(out) ? values : values[0]) : null };
     },
     dispose(id) {
       const s = states.get(id);

@@ -2,11 +2,16 @@
 versions. Runs inside Pyodide. benchmarks/workloads.js holds the TensorFlow.js version of
 each kind under the same name, written as the same sequence of ops.
 
-A webtensor version returns (run, keep): run() makes the output tensor (the runner reads it
-back inside the timed region), keep lists the tensors to dispose afterwards. Where the workload
-is marked run_async (the layers fit workloads), run() is a coroutine, awaited inside the timed
+A webtensor version returns (run, keep), or a coroutine giving them where it loads a model:
+run() makes the output tensor, or a list of them (a graph model's outputs; the runner reads each
+back inside the timed region), keep lists what to dispose afterwards. Where the workload is
+marked run_async (the layers fit workloads), run() is a coroutine, awaited inside the timed
 region, that returns host values (fit: the epoch's loss from History, already read back). A
 NumPy version returns run(), which returns the output array.
+
+Pretrained graph models (npm @vladmandic/human, fetched by tfjs_dist.py, served by the page's
+server at HUMAN_MODELS) have no NumPy reference: every contender's outputs are checked against
+tfjs cpu's.
 """
 from dataclasses import dataclass
 
@@ -31,14 +36,33 @@ class Workload:
     rtol: float = 1e-3          # of the reference's largest magnitude
     read: str = "sync"          # how a timed run reads its output: data_sync() or "async", await data()
     run_async: bool = False     # webtensor's run() is a coroutine returning host values (fit)
+    reference: str = ""         # the contender whose outputs are the reference, instead of NumPy's
+    atol: float | None = None   # when set, per output: |x - ref| <= atol * max(1, max |ref|) + rtol * |ref|
 
 
 # tfjs-layers models, built the same way on both sides (workloads.js: LAYERS); the weights are
 # generated in inputs() under these names, in the models' get_weights / getWeights order.
 MLP_LAYERS = {"arch": "mlp", "sizes": [784, 128, 10], "weights": ["w1", "b1", "w2", "b2"]}
-CNN_LAYERS = {"arch": "cnn", "hw": 28, "filters": 8, "kernel": 3, "pool": 2, "classes": 10,
+CNN_LAYERS = {"arch": "cnn", "hw": 28, "filters": [8], "kernel": 3, "pool": 2, "classes": 10,
               "weights": ["k1", "c1", "w2", "b2"]}
+# saved once by tfjs (workloads.js: save_model) to `saved`, then loaded by every contender
+CNN2_SAVED = {"arch": "cnn", "hw": 28, "filters": [16, 32], "kernel": 3, "pool": 2, "classes": 10,
+              "weights": ["k1", "c1", "k2", "c2", "w3", "b3"], "saved": "indexeddb://webtensor-bench-cnn2"}
 ADAM = {"lr": 0.001, "epsilon": 1e-7}
+HUMAN_MODELS = "/models/"  # webtensor.host.server mounts paths.PRETRAINED (human's models/) here
+
+
+def _graph(model, shape, dtype, smoke=False):
+    """A pretrained graph model's predict on one random image, every output read back."""
+    return Workload(
+        f"graph model {model}, {'x'.join(map(str, shape))} {dtype}", "graph_model",
+        {"url": f"{HUMAN_MODELS}{model}.json", "shape": shape, "dtype": dtype}, NO_NUMPY, smoke=smoke,
+        reference="tfjs cpu", rtol=1e-3, atol=1e-4, notes=(
+            "pretrained graph model (npm @vladmandic/human); each contender loads the same model.json "
+            "over HTTP (loadGraphModel / load_graph_model, not timed); a run: predict of one input "
+            "made beforehand (float32 in [0, 1), int32 in [0, 256)) and a readback of every output. "
+            "Checked: every output against tfjs cpu's, |x - ref| <= 1e-4 * max(1, max |ref|) + "
+            "1e-3 * |ref|"))
 
 
 WORKLOADS = [
@@ -92,6 +116,17 @@ WORKLOADS = [
                  "layers API: predict of the MLP above (batch size 1024: one forward pass); read: "
                  "data_sync / dataSync of the [1024, 10] probabilities. Checked against the forward "
                  "pass in float64 NumPy")),
+    Workload("CNN conv16-pool-conv32-pool-dense10 predict, loaded, 28x28x1, batch 128", "layers_predict",
+             {**CNN2_SAVED, "samples": 128}, notes=(
+                 "layers API: conv2d 16 3x3 valid relu, max_pooling2d 2x2, conv2d 32 3x3 valid relu, "
+                 "max_pooling2d 2x2, flatten, dense 10 softmax; built in tfjs with the benchmark's "
+                 "weights, saved once to indexeddb:// (model.save), loaded by every contender "
+                 "(tf.loadLayersModel / wt.load_layers_model, not timed); a run: predict of 128 "
+                 "images (one batch), read back. Checked against the forward pass in float64 NumPy")),
+    _graph("blazeface", [1, 256, 256, 3], "float32"),
+    _graph("movenet-lightning", [1, 192, 192, 3], "int32"),
+    _graph("facemesh", [1, 192, 192, 3], "float32"),
+    _graph("emotion", [1, 64, 64, 1], "float32", smoke=True),  # small: the smoke run's graph model
 ]
 
 
@@ -119,6 +154,10 @@ def inputs(w: Workload, seed=0):
                 "b2": np.zeros(n_out, np.float32)}
     if w.kind in ("layers_fit", "layers_predict"):
         return {**_layers_weights(p, rng), **_layers_data(p, rng)}
+    if w.kind == "graph_model":
+        if p["dtype"] == "int32":
+            return {"x": rng.integers(0, 256, p["shape"]).astype(np.int32)}
+        return {"x": rng.random(p["shape"], dtype=np.float32)}
     raise KeyError(w.kind)
 
 
@@ -134,15 +173,20 @@ def _layers_weights(p, rng):
         values = [glorot((n_in, n_hidden), n_in, n_hidden), bias(n_hidden),
                   glorot((n_hidden, n_out), n_hidden, n_out), bias(n_out)]
     else:
-        k, f, n_flat = p["kernel"], p["filters"], _cnn_flat(p)
-        values = [glorot((k, k, 1, f), k * k, k * k * f), bias(f),
-                  glorot((n_flat, p["classes"]), n_flat, p["classes"]), bias(p["classes"])]
+        k, values, c_in = p["kernel"], [], 1
+        for f in p["filters"]:
+            values += [glorot((k, k, c_in, f), k * k * c_in, k * k * f), bias(f)]
+            c_in = f
+        n_flat = _cnn_flat(p)
+        values += [glorot((n_flat, p["classes"]), n_flat, p["classes"]), bias(p["classes"])]
     return dict(zip(p["weights"], values))
 
 
 def _cnn_flat(p):
-    side = (p["hw"] - p["kernel"] + 1) // p["pool"]
-    return side * side * p["filters"]
+    side = p["hw"]
+    for _ in p["filters"]:
+        side = (side - p["kernel"] + 1) // p["pool"]
+    return side * side * p["filters"][-1]
 
 
 def _layers_data(p, rng):
@@ -156,11 +200,20 @@ def _layers_data(p, rng):
 
 # ---- NumPy: the reference (float64) and the NumPy contender (float32) ----
 
+def _conv2d_valid(x, f):
+    windows = np.lib.stride_tricks.sliding_window_view(x, f.shape[:2], axis=(1, 2))
+    return np.tensordot(windows, f, axes=([4, 5, 3], [0, 1, 2]))  # [n, oh, ow, c, fh, fw] . f
+
+
 def _conv2d_same(x, f):
     fh, fw = f.shape[:2]
-    xp = np.pad(x, ((0, 0), (fh // 2, (fh - 1) // 2), (fw // 2, (fw - 1) // 2), (0, 0)))
-    windows = np.lib.stride_tricks.sliding_window_view(xp, (fh, fw), axis=(1, 2))
-    return np.tensordot(windows, f, axes=([4, 5, 3], [0, 1, 2]))  # [n, h, w, c, fh, fw] . f
+    return _conv2d_valid(np.pad(x, ((0, 0), (fh // 2, (fh - 1) // 2), (fw // 2, (fw - 1) // 2), (0, 0))), f)
+
+
+def _max_pool(a, q):
+    """q x q windows, stride q, the rows and columns left over dropped (padding 'valid')."""
+    n, h, w, f = a.shape
+    return a[:, :h // q * q, :w // q * q].reshape(n, h // q, q, w // q, q, f).max(axis=(2, 4))
 
 
 def _softmax(x):
@@ -244,7 +297,11 @@ class CNN(Adam):
         return windows, pre, blocks, pooled, logits
 
     def forward(self, x):
-        return np.exp(_log_softmax(self._forward(x)[-1]))
+        """Any number of conv-relu-pool blocks (step: one)."""
+        *convs, w, b = self.params
+        for k, c in zip(convs[::2], convs[1::2]):
+            x = _max_pool(np.maximum(_conv2d_valid(x, k) + c, 0), self.pool)
+        return np.exp(_log_softmax(x.reshape(len(x), -1) @ w + b))
 
     def step(self, x, y, lr, b1=0.9, b2=0.999, eps=1e-7):
         k, c, w, b = self.params
@@ -307,6 +364,8 @@ def reference(w: Workload, x):
         return [_layers_numpy(p, d, np.float64).forward(d["x"])]
     if w.kind == "transfer":
         return [d["a"]]
+    if w.kind == "graph_model":
+        return None  # the reference contender's outputs (w.reference)
     raise KeyError(w.kind)
 
 
@@ -356,7 +415,7 @@ def _no_cpu_forward(wt, fn):
 
 def webtensor_version(wt, w: Workload, x):
     p = w.params
-    own = ("mlp_step", "transfer", "layers_fit", "layers_predict")  # these make their own tensors
+    own = ("mlp_step", "transfer", "layers_fit", "layers_predict", "graph_model")  # make their own tensors
     t = {k: wt.tensor(v) for k, v in x.items() if w.kind not in own}
     if w.kind == "matmul":
         return (lambda: wt.matmul(t["a"], t["b"])), list(t.values())
@@ -399,10 +458,22 @@ def webtensor_version(wt, w: Workload, x):
             history = await model.fit(xs, ys, epochs=1, batch_size=p["batch"], shuffle=False, verbose=0)
             return np.array(history.history["loss"])  # a Python float: read back by fit
         return fit_epoch, [xs, ys, model, opt]
+    if w.kind == "layers_predict" and "saved" in p:
+        return _loaded(wt, wt.load_layers_model(p["saved"]), x["x"],
+                       lambda model, xs: model.predict(xs, batch_size=p["samples"]))
     if w.kind == "layers_predict":
         model, xs = _layers_model(wt, p, x), wt.tensor(x["x"])
         return (lambda: model.predict(xs, batch_size=p["samples"])), [xs, model]
+    if w.kind == "graph_model":
+        return _loaded(wt, wt.load_graph_model(p["url"]), x["x"], lambda model, xs: model.predict(xs))
     raise KeyError(w.kind)
+
+
+async def _loaded(wt, loading, x, predict):
+    """(run, keep) for a model that loads (a coroutine), its input made on the current backend."""
+    model = await loading
+    xs = wt.tensor(x)
+    return (lambda: predict(model, xs)), [xs, model]
 
 
 def _layers_model(wt, p, x):
@@ -413,11 +484,12 @@ def _layers_model(wt, p, x):
         layers = [L.dense(units=n_hidden, activation="relu", input_shape=[n_in]),
                   L.dense(units=n_out, activation="softmax")]
     else:
-        hw = p["hw"]
-        layers = [L.conv2d(filters=p["filters"], kernel_size=p["kernel"], activation="relu",
-                           input_shape=[hw, hw, 1]),
-                  L.max_pooling2d(pool_size=p["pool"]), L.flatten(),
-                  L.dense(units=p["classes"], activation="softmax")]
+        hw, layers = p["hw"], []
+        for i, f in enumerate(p["filters"]):
+            first = {"input_shape": [hw, hw, 1]} if i == 0 else {}
+            layers += [L.conv2d(filters=f, kernel_size=p["kernel"], activation="relu", **first),
+                       L.max_pooling2d(pool_size=p["pool"])]
+        layers += [L.flatten(), L.dense(units=p["classes"], activation="softmax")]
     model = wt.sequential(layers)
     model.set_weights([x[k] for k in p["weights"]])
     return model

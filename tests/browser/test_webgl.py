@@ -285,6 +285,84 @@ else:
 """)
 
 
+def test_out_of_gpu_memory_and_a_failed_read_are_clear_errors_that_leak_nothing(pyodide):
+    run(pyodide, """
+import js
+x = wt.tensor(np.arange(8, dtype=np.float32))
+before = wt.memory()
+ctx.pool_limit = 0  # every allocation is a new texture
+# the next getError() reports OUT_OF_MEMORY, as the driver does when texStorage2D cannot allocate
+js.Function.new("gl", "const get = gl.getError.bind(gl); "
+                "gl.getError = () => { gl.getError = get; return gl.OUT_OF_MEMORY; };")(ctx.gl)
+try:
+    wt.tidy(lambda: (x * 2 + 1).data_sync())
+except MemoryError as e:
+    assert "out of GPU memory" in str(e), e
+else:
+    raise AssertionError("no MemoryError")
+after = wt.memory()
+assert (after.num_tensors, after.num_textures) == (before.num_tensors, before.num_textures), (before, after)
+np.testing.assert_array_equal(wt.tidy(lambda: (x * 2).data_sync()), np.arange(8) * 2)  # works again
+
+read = ctx.read_pixels
+ctx.read_pixels = js.Function.new("throw new Error('simulated readPixels failure')")
+y = x + 5
+try:
+    y.data_sync()
+except RuntimeError as e:
+    assert "reading a" in str(e) and "simulated readPixels failure" in str(e), e
+else:
+    raise AssertionError("no error from a failed readPixels")
+finally:
+    ctx.read_pixels = read
+np.testing.assert_array_equal(y.data_sync(), np.arange(8) + 5)  # the tensor is intact
+wt.dispose([x, y])
+assert wt.memory().num_tensors == before.num_tensors - 1
+""")
+
+
+def test_context_lost_mid_training_then_resumed_from_a_checkpoint(pyodide):
+    """Variables live in textures only: a lost context takes them. fit raises a clear error;
+    once the browser restores the context, the model is rebuilt from a checkpoint (any
+    save handler: memory here, IndexedDB in a page) and training goes on."""
+    run(pyodide, """
+rng = np.random.default_rng(0)
+xs = rng.normal(size=(64, 4)).astype(np.float32)
+ys = (xs @ np.array([[1.0], [-2.0], [0.5], [3.0]], np.float32)).astype(np.float32)
+model = wt.sequential([wt.layers.dense(units=8, activation="relu", input_shape=[4]), wt.layers.dense(units=1)])
+model.compile(optimizer="adam", loss="mse")
+await model.fit(xs, ys, epochs=2, batch_size=16, verbose=0)
+saved = {}
+await model.save(wt.io.with_save_handler(lambda a: saved.setdefault("checkpoint", a)))
+checkpoint_loss = model.evaluate(xs, ys, verbose=0).item()
+lose = ctx.gl.getExtension("WEBGL_lose_context")
+
+class LoseTheGPU(wt.callbacks.Callback):
+    def on_batch_end(self, batch, logs=None):
+        if batch == 1:
+            lose.loseContext()
+
+try:
+    await model.fit(xs, ys, epochs=2, batch_size=16, verbose=0, callbacks=[LoseTheGPU()])
+except RuntimeError as e:
+    assert "context was lost" in str(e), e
+else:
+    raise AssertionError("fit went on without a GPU")
+lose.restoreContext()
+for _ in range(100):
+    if not ctx.lost:
+        break
+    await asyncio.sleep(0.02)
+assert not ctx.lost
+model.dispose()
+model = await wt.load_layers_model(wt.io.from_memory(saved["checkpoint"]))
+assert abs(model.evaluate(xs, ys, verbose=0).item() - checkpoint_loss) < 1e-5  # (compiled from the file)
+history = await model.fit(xs, ys, epochs=3, batch_size=16, verbose=0)
+assert history.history["loss"][-1] < checkpoint_loss, (history.history, checkpoint_loss)
+model.dispose()
+""")
+
+
 def test_the_default_is_the_cpu_on_a_software_renderer(pyodide):
     run(pyodide, """
 from webtensor.engine import ENGINE

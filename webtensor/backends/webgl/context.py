@@ -7,7 +7,7 @@ import re
 import numpy as np
 
 import js
-from pyodide.ffi import create_proxy, to_js
+from pyodide.ffi import JsException, create_proxy, to_js
 
 MAX_WIDTH = 4096  # texels per texture row; a tensor folds into as many rows as it needs
 MIN_ROWS = 64
@@ -247,6 +247,12 @@ class GLContext:
         self._scratch()
         gl.bindTexture(self.TEXTURE_2D, t)
         gl.texStorage2D(self.TEXTURE_2D, 1, self.RGBA32F, w, h)
+        if gl.getError() == gl.OUT_OF_MEMORY:  # checked on allocation only: the pool serves the rest
+            gl.deleteTexture(t)
+            self._trim_all()
+            raise MemoryError(f"webgl: out of GPU memory allocating a {w}x{h} texture ({w * h * 16} bytes; "
+                              f"{self.texture_bytes} bytes in {self.num_textures} textures already); "
+                              "dispose tensors you no longer need, or use smaller batches")
         for param in (self.TEXTURE_MIN_FILTER, self.TEXTURE_MAG_FILTER):
             gl.texParameteri(self.TEXTURE_2D, param, self.NEAREST)
         for param in (self.TEXTURE_WRAP_S, self.TEXTURE_WRAP_T):
@@ -281,6 +287,11 @@ class GLContext:
         while self.pooled_bytes > self._pool_limit:
             self._delete_oldest()
 
+    def _trim_all(self):
+        """Free every pooled texture (after an allocation ran out of memory)."""
+        while self.pooled_textures:
+            self._delete_oldest()
+
     def _delete_oldest(self):
         """Delete a free texture: of the size pooled first, the one released first."""
         key = next(k for k, free in self.pool.items() if free)
@@ -313,14 +324,21 @@ class GLContext:
             self.attached = texture
             self.calls += 1
 
-    def download(self, texture):
-        out = np.empty(texture.w * texture.h * 4, np.float32)
+    def download(self, texture, into=None):
+        """The texture's values: a float32 ndarray, or `into` (a JS Float32Array of 4 * w * h
+        elements) read into JS memory, for values that need not pass through Python."""
+        out = np.empty(texture.w * texture.h * 4, np.float32) if into is None else into
         self._attach(texture)
-        self.read_pixels(0, 0, texture.w, texture.h, self.RGBA, self.FLOAT, heap_view(out))
+        try:
+            self.read_pixels(0, 0, texture.w, texture.h, self.RGBA, self.FLOAT,
+                             heap_view(out) if into is None else out)
+        except JsException as e:  # the page's readPixels threw
+            raise RuntimeError(f"webgl: reading a {texture.w}x{texture.h} texture back failed ({e})") from None
         return out
 
-    async def download_async(self, texture):
-        """readPixels into a pixel-pack buffer, then a fence awaited without blocking the page."""
+    async def download_async(self, texture, into=None):
+        """readPixels into a pixel-pack buffer, then a fence awaited without blocking the page;
+        `into` as for download()."""
         gl = self.gl
         nbytes = texture.w * texture.h * 16
         buffer = gl.createBuffer()
@@ -336,12 +354,59 @@ class GLContext:
                 raise ContextLost("data: the WebGL context was lost while reading")
         finally:
             gl.deleteSync(sync)
-        out = np.empty(texture.w * texture.h * 4, np.float32)
+        out = np.empty(texture.w * texture.h * 4, np.float32) if into is None else into
         gl.bindBuffer(self.PIXEL_PACK_BUFFER, buffer)
-        gl.getBufferSubData(self.PIXEL_PACK_BUFFER, 0, heap_view(out))
+        gl.getBufferSubData(self.PIXEL_PACK_BUFFER, 0, heap_view(out) if into is None else out)
         gl.bindBuffer(self.PIXEL_PACK_BUFFER, None)
         gl.deleteBuffer(buffer)
         return out
+
+    # ---- images (wt.browser): texImage2D straight from the element, bytes read into JS ----
+    def pixel_texture(self, source, width, height):
+        """An RGBA8 texture of an image: a TexImageSource (canvas, OffscreenCanvas, image, video,
+        ImageBitmap, ImageData) or a typed array of RGBA bytes, uploaded by texImage2D straight
+        from it, neither premultiplied by alpha nor colour-converted: the source's own bytes.
+        Not pooled: delete() frees it. A SecurityError (cross-origin data) propagates."""
+        if max(width, height) > self.max_texture_size:
+            raise ValueError(f"a {width}x{height} image is over this GPU's texture size limit "
+                             f"of {self.max_texture_size}")
+        gl = self.gl
+        t = gl.createTexture()
+        self._scratch()
+        gl.bindTexture(self.TEXTURE_2D, t)
+        gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, False)
+        gl.pixelStorei(gl.UNPACK_COLORSPACE_CONVERSION_WEBGL, gl.NONE)
+        gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, False)  # the image's top row is texture row 0
+        try:
+            if js.ArrayBuffer.isView(source):  # a Uint8Array view: what texImage2D takes for bytes
+                data = js.Uint8Array.new(source.buffer, source.byteOffset, source.byteLength)
+                gl.texImage2D(self.TEXTURE_2D, 0, gl.RGBA8, width, height, 0, self.RGBA, gl.UNSIGNED_BYTE, data)
+            else:
+                gl.texImage2D(self.TEXTURE_2D, 0, gl.RGBA8, self.RGBA, gl.UNSIGNED_BYTE, source)
+        except BaseException:
+            gl.deleteTexture(t)
+            raise
+        for param in (self.TEXTURE_MIN_FILTER, self.TEXTURE_MAG_FILTER):  # else incomplete (mipmaps)
+            gl.texParameteri(self.TEXTURE_2D, param, self.NEAREST)
+        self.num_textures += 1
+        self.texture_bytes += width * height * 4
+        return Texture(t, width, height, self.generation)
+
+    def delete(self, texture):
+        """Free a pixel_texture."""
+        self.forget(texture)
+        if texture.generation == self.generation:
+            self.gl.deleteTexture(texture.gl_texture)
+            self.num_textures -= 1
+            self.texture_bytes -= texture.w * texture.h * 4
+
+    def download_bytes(self, texture, size):
+        """The first `size` values of a texture of bytes (0..255) as a JS Uint8ClampedArray, read
+        into JS memory: they never pass through Python."""
+        return _clamped(self.download(texture, js.Float32Array.new(texture.w * texture.h * 4)), size)
+
+    async def download_bytes_async(self, texture, size):
+        return _clamped(await self.download_async(texture, js.Float32Array.new(texture.w * texture.h * 4)), size)
 
     # ---- drawing ----
     def use(self, prog):
@@ -400,6 +465,10 @@ class GLContext:
         for unit, tex in list(self.bound.items()):
             if tex is texture:
                 del self.bound[unit]
+
+
+def _clamped(values, size):
+    return js.Uint8ClampedArray.new(values.subarray(0, size))  # exact: the values are integers
 
 
 def _vertex_source():
