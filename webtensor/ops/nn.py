@@ -5,7 +5,7 @@ import functools
 
 import numpy as np
 
-from .core import as_tensor, needs_grad, norm_axis, op, with_grad
+from .core import as_tensor, int_list, is_int, needs_grad, norm_axis, number, op, with_grad
 from .creation import random_uniform
 from .elementwise import (add, cast, div, equal, exp, greater_equal, logical_and, logical_not, logical_or,
                           maximum, mul, rsqrt, sub, where)
@@ -20,7 +20,7 @@ from .shape import (_strided, _strided_slice, _unslice, contiguous_strides, pad,
 def softmax(logits, dim=-1):
     x = as_tensor(logits, "logits", "softmax")
     x = cast(x, "float32") if x.dtype != "float32" else x
-    dim = norm_axis(dim, x.rank, "softmax")
+    dim = norm_axis(dim, x.rank, "softmax", "dim")
 
     def forward():
         e = exp(sub(x, _max(x, dim, True)))
@@ -39,15 +39,17 @@ def log_softmax(logits, axis=-1):
 
 # ---- windows ----
 def _pair(v, name, op_name):
-    v = (v, v) if isinstance(v, (int, np.integer)) else tuple(v)
-    if len(v) != 2 or any(int(i) < 1 for i in v):
+    pair = (v, v) if is_int(v) else tuple(v) if isinstance(v, (list, tuple)) else None
+    if pair is None or not all(is_int(i) for i in pair):
+        raise TypeError(f"{op_name}: {name} must be a positive int or a pair of them, got {v!r}")
+    if len(pair) != 2 or any(int(i) < 1 for i in pair):
         raise ValueError(f"{op_name}: {name} must be a positive int or a pair of them, got {v!r}")
-    return int(v[0]), int(v[1])
+    return int(pair[0]), int(pair[1])
 
 
 def _window(in_hw, filter_hw, strides, pad_arg, dilations, op_name, rounding=None):
     """Output size and (before, after) padding per spatial axis, by tfjs's rules: conv.py's
-    _geometry, except for explicit pads, which may be negative here (a crop). A size rounded up
+    _geometry, for explicit pads too (non-negative ints; the batch and channel pairs 0). A size rounded up
     by dim_rounding_mode pads the end as far as the last window reaches, so that no window
     reads past the input (tfjs's kernels skip those positions: they see the padding value)."""
     from .conv import _ROUND, _geometry  # here, not at the top: conv.py imports this module
@@ -56,11 +58,18 @@ def _window(in_hw, filter_hw, strides, pad_arg, dilations, op_name, rounding=Non
         return list(out), pads
     if rounding not in _ROUND:
         raise ValueError(f"{op_name}: dim_rounding_mode must be 'floor', 'round', 'ceil' or None, got {rounding!r}")
+    try:
+        pairs = [tuple(int_list(p, op_name, "pad")) for p in pad_arg]
+    except TypeError:
+        pairs = None
+    if pairs is None or any(len(p) != 2 or min(p) < 0 for p in pairs) or pairs[0] != (0, 0) or pairs[3] != (0, 0):
+        raise ValueError(f"{op_name}: an explicit pad must be [[0, 0], [top, bottom], [left, right], [0, 0]] of "
+                         f"non-negative ints, got {pad_arg!r}")
     out, pads = [], []
     for axis in (0, 1):
         n, f, s, d = in_hw[axis], filter_hw[axis], strides[axis], dilations[axis]
         ef = (f - 1) * d + 1
-        before, after = (int(v) for v in pad_arg[1 + axis])
+        before, after = pairs[1 + axis]
         o = _ROUND[rounding]((n + before + after - ef) / s + 1)  # tfjs rounds explicit sizes too
         if o <= 0:
             raise ValueError(f"{op_name}: the filter {tuple(filter_hw)} (dilations {tuple(dilations)}) "
@@ -186,6 +195,10 @@ def conv2d_transpose(x, filter, output_shape, strides=1, pad="valid", dim_roundi
     """The gradient of conv2d with respect to its input (filter is [h, w, out_ch, in_ch])."""
     x4, squeezed = _nhwc(x, "x", "conv2d_transpose")
     filt = cast(as_tensor(filter, "filter", "conv2d_transpose"), "float32")
+    output_shape = int_list(output_shape, "conv2d_transpose", "output_shape")
+    if len(output_shape) != (3 if squeezed else 4):
+        raise ValueError(f"conv2d_transpose: argument 'output_shape' {output_shape} must have the rank of x "
+                         f"({3 if squeezed else 4})")
     out4 = tuple(output_shape) if len(output_shape) == 4 else (1,) + tuple(output_shape)
     if filt.rank != 4 or filt.shape[3] != x4.shape[3] or filt.shape[2] != out4[3]:
         raise ValueError(f"conv2d_transpose: filter {filt.shape} must be [h, w, {out4[3]}, "
@@ -206,10 +219,41 @@ def depthwise_conv2d(x, filter, strides=1, pad="valid", data_format="NHWC", dila
     strides, dilations, out_hw, pads = _conv_args(x4, filt, strides, pad, data_format, dilations, dim_rounding_mode,
                                                   "depthwise_conv2d")
     fh, fw, c, m = filt.shape
-    win = _patches(_crop_pad(x4, pads), fh, fw, out_hw, strides, dilations)
-    prod = mul(reshape(win, [-1, fh * fw, c, 1]), reshape(filt, [fh * fw, c, m]))
-    out = reshape(_sum(prod, 1), [x4.shape[0], out_hw[0], out_hw[1], c * m])
+    xp = _crop_pad(x4, pads)
+    out_shape = (x4.shape[0], out_hw[0], out_hw[1], c * m)
+
+    def backward(dy, y):
+        win = reshape(_patches(xp, fh, fw, out_hw, strides, dilations), [-1, fh * fw, c, 1])
+        dy4 = reshape(dy, [-1, 1, c, m])
+        dxp = dw = None
+        if needs_grad(0):
+            dwin = _sum(mul(dy4, reshape(filt, [fh * fw, c, m])), 3)
+            dxp = _unpatch(reshape(dwin, [x4.shape[0], out_hw[0], out_hw[1], fh, fw, c]), xp.shape, strides,
+                           dilations)
+        if needs_grad(1):
+            dw = reshape(_sum(mul(win, dy4), 0), filt.shape)
+        return dxp, dw
+    out = with_grad([xp, filt], lambda: _depthwise_taps(xp, filt, out_shape, strides, dilations), backward)
     return reshape(out, out.shape[1:]) if squeezed else out
+
+
+def _depthwise_taps(xp, filt, out_shape, strides, dilations):
+    """The sum over the filter's taps of a strided view of the input times that tap's weights,
+    broadcast: elementwise ops only, so on webgl the sum fuses into a pass or two with no
+    intermediate of the windows' size (the patches-times-filter form makes fh * fw copies)."""
+    n, oh, ow, cm = out_shape
+    fh, fw, c, m = filt.shape
+    sn, sh, sw, _ = contiguous_strides(xp.shape)
+    shape = (n, oh, ow, c, m)
+    total = None
+    for i in range(fh):
+        for j in range(fw):
+            tap = _strided("depthwise_tap", xp, shape, (sn, sh * strides[0], sw * strides[1], 1, 0),
+                           i * dilations[0] * sh + j * dilations[1] * sw, None)
+            weights = _strided("depthwise_weights", filt, shape, (0, 0, 0, m, 1), (i * fw + j) * c * m, None)
+            term = mul(tap, weights)
+            total = term if total is None else add(total, term)
+    return reshape(total, [n, oh, ow, cm])
 
 
 def _pool_args(x, filter_size, strides, pad_arg, rounding, op_name):
@@ -300,7 +344,7 @@ def batch_norm(x, mean, variance, offset=None, scale=None, variance_epsilon=0.00
 @op
 def dropout(x, rate, noise_shape=None, seed=None):
     x = as_tensor(x, "x", "dropout")
-    if not 0 <= rate < 1:
+    if not 0 <= number(rate, "dropout", "rate") < 1:
         raise ValueError(f"dropout: rate must be in [0, 1), got {rate}")
     if rate == 0:
         return mul(x, 1.0)
