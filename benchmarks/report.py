@@ -2,11 +2,14 @@
 import json
 from pathlib import Path
 
-from benchmarks.workloads import ALL
+from benchmarks.workloads import ALL, NUMPY_UPLOAD
 
 RATIOS = (("webtensor/tfjs webgl", "webtensor webgl", "tfjs webgl"),
           ("webtensor cpu/tfjs wasm", "webtensor cpu", "tfjs wasm"),
           ("webtensor/tfjs cpu", "webtensor cpu", "tfjs cpu"))
+# the workloads whose webtensor contenders have variants (frame_upload): their own table
+VARIANT_RATIOS = tuple((f"{b} direct/{NUMPY_UPLOAD}", f"webtensor {b}", f"webtensor {b}, {NUMPY_UPLOAD}")
+                       for b in ("webgl", "cpu"))
 
 
 def _num(ms):
@@ -50,6 +53,17 @@ def timings(data):
         if w["notes"] and sharing[w["notes"]][0] == w["name"]:
             notes.append(f"{'; '.join(sharing[w['notes']])}: {w['notes']}")
     return _table(header, rows), notes
+
+
+def variants(data):
+    """The table of the workloads with variant contenders (those not in ALL), or None."""
+    ws = [w for w in data["workloads"] if set(w["contenders"]) - set(ALL)]
+    if not ws:
+        return None
+    names = [n for _, a, b in VARIANT_RATIOS for n in (a, b)]
+    header = ["workload"] + names + [label for label, _, _ in VARIANT_RATIOS]
+    return _table(header, [[w["name"]] + [_cell(w["contenders"].get(k)) for k in names]
+                           + [_ratio(w["contenders"], a, b) for _, a, b in VARIANT_RATIOS] for w in ws])
 
 
 def cold(data):
@@ -114,7 +128,12 @@ def render(data):
               f"{m.get('cpus')} CPU cores; commit {m.get('commit')}, {m.get('date')}."),
              ("Median ms (min–max) per run, warm; every run includes a blocking readback of its "
               "output. Ratios: webtensor / tfjs, below 1 means webtensor is faster."), "", table, ""]
-    parts += [f"- {n}" for n in notes] + ["", cold(data), ""]
+    parts += [f"- {n}" for n in notes] + [""]
+    vtable = variants(data)
+    if vtable:
+        parts += [f"Upload paths, median ms (min–max); direct/{NUMPY_UPLOAD} below 1 means from_pixels "
+                  "is faster:", "", vtable, ""]
+    parts += [cold(data), ""]
     if "profile" in data:
         ptable, legend = profile(data["profile"])
         parts += ["Profile, webtensor webgl:", "", ptable, "", legend, ""]

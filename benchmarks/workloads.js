@@ -60,6 +60,16 @@
       const X = tf.tensor(x, shape, dtype);
       return { keep: [model, X], run: () => model.predict(X) };
     },
+    // one video frame through a model (workloads.py: _frame_model), in one tidy
+    frame_model: async (_, { frame: spec, url, size, dtype }) => {
+      const model = await tf.loadGraphModel(url);
+      const canvas = frame(spec);
+      const run = () => tf.tidy(() => {
+        const x = tf.image.resizeBilinear(tf.expandDims(tf.browser.fromPixels(canvas), 0), size);
+        return model.predict(dtype === "int32" ? tf.cast(x, "int32") : tf.sub(tf.div(x, 127.5), 1));
+      });
+      return { keep: [model], run };
+    },
     transfer: ({ a }) => ({
       keep: [],
       run: () => {
@@ -103,6 +113,55 @@
   async function loadedModel(arrays, p) {
     const model = await tf.loadLayersModel(p.saved);
     return { model, ...data(arrays, p, [p.samples, ...model.inputs[0].shape.slice(1)]) };
+  }
+
+  // The stand-in for a video frame (workloads.py: FRAME): a canvas, drawn once per page for each
+  // spec. The picture is drawn one pixel per block (a sky, a standing figure), then each pixel
+  // is repeated over a block of bh x bw, the blocks shifted up by dy and left by dx; opaque.
+  const frames = new Map();
+
+  function frame(spec) {
+    const key = JSON.stringify(typeof spec === "string" ? JSON.parse(spec) : spec);
+    if (!frames.has(key)) frames.set(key, drawFrame(JSON.parse(key)));
+    return frames.get(key);
+  }
+
+  function drawFrame({ width, height, block: [bh, bw], offset: [dy, dx] }) {
+    const cols = Math.floor((width - 1 + dx) / bw) + 1, rows = Math.floor((height - 1 + dy) / bh) + 1;
+    const small = document.createElement("canvas");
+    [small.width, small.height] = [cols, rows];
+    const g = small.getContext("2d");
+    const sky = g.createLinearGradient(0, 0, cols, rows);
+    sky.addColorStop(0, "#3d6fb6");
+    sky.addColorStop(1, "#e4d2a8");
+    g.fillStyle = sky;
+    g.fillRect(0, 0, cols, rows);
+    g.fillStyle = "#e8b48f";  // head
+    g.beginPath();
+    g.ellipse(cols * 0.5, rows * 0.2, cols * 0.06, rows * 0.06, 0, 0, 2 * Math.PI);
+    g.fill();
+    g.strokeStyle = "#2b3a67";  // body, arms, legs
+    g.lineCap = "round";
+    g.lineWidth = cols * 0.05;
+    for (const [x0, y0, x1, y1] of [[0.5, 0.27, 0.5, 0.6], [0.5, 0.33, 0.34, 0.5], [0.5, 0.33, 0.66, 0.5],
+                                    [0.5, 0.6, 0.42, 0.88], [0.5, 0.6, 0.58, 0.88]]) {
+      g.beginPath();
+      g.moveTo(x0 * cols, y0 * rows);
+      g.lineTo(x1 * cols, y1 * rows);
+      g.stroke();
+    }
+    const src = g.getImageData(0, 0, cols, rows).data, img = new ImageData(width, height);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const s = (Math.floor((y + dy) / bh) * cols + Math.floor((x + dx) / bw)) * 4, d = (y * width + x) * 4;
+        img.data.set(src.subarray(s, s + 3), d);
+        img.data[d + 3] = 255;
+      }
+    }
+    const canvas = document.createElement("canvas");
+    [canvas.width, canvas.height] = [width, height];
+    canvas.getContext("2d").putImageData(img, 0, 0);
+    return canvas;
   }
 
   const states = new Map();
@@ -163,5 +222,6 @@
       for (const k of s.keep) k.dispose();
     },
     numTensors: () => tf.memory().numTensors,
+    frame,  // for workloads.py: the same canvas on both sides
   };
 })();

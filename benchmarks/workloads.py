@@ -12,6 +12,10 @@ NumPy version returns run(), which returns the output array.
 Pretrained graph models (npm @vladmandic/human, fetched by tfjs_dist.py, served by the page's
 server at HUMAN_MODELS) have no NumPy reference: every contender's outputs are checked against
 tfjs cpu's.
+
+The video-frame workloads read a canvas that workloads.js draws once per page (FRAME). A
+contender named "webtensor <backend>, NumPy upload" (UPLOAD_PATHS) is webtensor on that backend
+taking the other path to the GPU: webtensor_version's `variant`.
 """
 from dataclasses import dataclass
 
@@ -21,6 +25,9 @@ ALL = ("webtensor webgl", "webtensor cpu", "tfjs webgl", "tfjs wasm", "tfjs cpu"
 GPU_ONLY = ("webtensor webgl", "tfjs webgl")
 NO_NUMPY = ALL[:-1]
 NO_TFJS_WASM = tuple(c for c in ALL if c != "tfjs wasm")
+NUMPY_UPLOAD = "NumPy upload"  # a webtensor contender's variant: the frame's bytes through NumPy
+UPLOAD_PATHS = ("webtensor webgl", "webtensor cpu", f"webtensor webgl, {NUMPY_UPLOAD}",
+                f"webtensor cpu, {NUMPY_UPLOAD}")
 
 
 @dataclass
@@ -38,6 +45,7 @@ class Workload:
     run_async: bool = False     # webtensor's run() is a coroutine returning host values (fit)
     reference: str = ""         # the contender whose outputs are the reference, instead of NumPy's
     atol: float | None = None   # when set, per output: |x - ref| <= atol * max(1, max |ref|) + rtol * |ref|
+    rounds: int = 0             # at most this many timed rounds (still within budget_s), when over the mode's
 
 
 # tfjs-layers models, built the same way on both sides (workloads.js: LAYERS); the weights are
@@ -63,6 +71,31 @@ def _graph(model, shape, dtype, smoke=False):
             "made beforehand (float32 in [0, 1), int32 in [0, 256)) and a readback of every output. "
             "Checked: every output against tfjs cpu's, |x - ref| <= 1e-4 * max(1, max |ref|) + "
             "1e-3 * |ref|"))
+
+
+# The stand-in for a video frame (workloads.js: frame), a canvas drawn once per page. Its picture
+# is drawn one pixel per block of 10x5 and scaled up, the blocks offset by (5, 1), so that every
+# bilinear sample of a resize to 192x192 (source steps 3.33 and 2.5) falls inside one block, on
+# every backend's float rounding of the source position: the resized values are whole numbers
+# and movenet's cast to int32 is exact. Any picture gives the same timings; with another, that
+# cast could differ by one between backends where float error crosses an integer.
+FRAME = {"width": 640, "height": 480, "block": [5, 10], "offset": [1, 5]}
+FRAME_TEXT = f"video frame {FRAME['width']}x{FRAME['height']}"
+
+
+def _frame_model(model, size, dtype, exact):
+    """Per frame: the canvas -> from_pixels -> resize to the model's input -> predict -> read."""
+    h, w = size
+    return Workload(
+        f"{FRAME_TEXT}: from_pixels, resize {h}x{w}, {model} {dtype}", "frame_model",
+        {"frame": FRAME, "url": f"{HUMAN_MODELS}{model}.json", "size": size, "dtype": dtype},
+        NO_NUMPY, smoke=False, reference="tfjs cpu", rtol=1e-3, atol=1e-4, notes=(
+            f"one video frame's way through a model: the same {FRAME['width']}x{FRAME['height']} "
+            "canvas (drawn once) -> from_pixels / tf.browser.fromPixels (int32 RGB) -> expand_dims, "
+            "resize_bilinear / tf.image.resizeBilinear to the model's input -> the model's dtype (int32: "
+            "cast; float32 in [-1, 1]: x / 127.5 - 1) -> predict -> readback of every output, all "
+            "in one run (in a tidy). The model loads as in the graph model rows (not timed). "
+            f"Checked: as those, against tfjs cpu's outputs ({exact})"))
 
 
 WORKLOADS = [
@@ -127,6 +160,18 @@ WORKLOADS = [
     _graph("movenet-lightning", [1, 192, 192, 3], "int32"),
     _graph("facemesh", [1, 192, 192, 3], "float32"),
     _graph("emotion", [1, 64, 64, 1], "float32", smoke=True),  # small: the smoke run's graph model
+    _frame_model("movenet-lightning", [192, 192], "int32", "the resized frame is whole numbers: FRAME"),
+    _frame_model("blazeface", [256, 256], "float32", "x / 127.5 - 1 on every side"),
+    Workload(f"{FRAME_TEXT}: from_pixels vs {NUMPY_UPLOAD}", "frame_upload",
+             {"frame": FRAME, "begin": [240, 320, 0], "size": [2, 2, 3]}, UPLOAD_PATHS,
+             rounds=200, notes=(  # tens of ms a run: the mode's 15 rounds give noisy medians
+                 f"the same {FRAME['width']}x{FRAME['height']} canvas into an int32 [h, w, 3] tensor, "
+                 "then a small op (a 2x2x3 slice) and its readback, which waits for the upload: "
+                 "\"webtensor <backend>\" with from_pixels (webgl: texImage2D from the canvas, "
+                 f"converted in a shader), \"webtensor <backend>, {NUMPY_UPLOAD}\" without it: "
+                 "getImageData -> to_bytes -> np.frombuffer -> the RGB channels -> wt.tensor "
+                 "(webgl: uploaded before the slice, which would otherwise run on the host copy). "
+                 "Checked against the canvas's bytes (getImageData, once)")),
 ]
 
 
@@ -158,7 +203,26 @@ def inputs(w: Workload, seed=0):
         if p["dtype"] == "int32":
             return {"x": rng.integers(0, 256, p["shape"]).astype(np.int32)}
         return {"x": rng.random(p["shape"], dtype=np.float32)}
+    if w.kind == "frame_model":
+        return {}  # the frame is drawn in the page
+    if w.kind == "frame_upload":
+        return {"rgba": _frame_rgba(p["frame"])}
     raise KeyError(w.kind)
+
+
+def _frame(spec):
+    """The page's frame canvas (workloads.js draws it on first use)."""
+    import json
+
+    import js
+    return js.wtBench.frame(json.dumps(spec))
+
+
+def _frame_rgba(spec, canvas=None):
+    """uint8 [height, width, 4]: the frame canvas's bytes, read with getImageData."""
+    width, height = spec["width"], spec["height"]
+    data = (canvas or _frame(spec)).getContext("2d").getImageData(0, 0, width, height).data
+    return np.frombuffer(data.to_bytes(), np.uint8).reshape(height, width, 4)
 
 
 def _layers_weights(p, rng):
@@ -364,8 +428,11 @@ def reference(w: Workload, x):
         return [_layers_numpy(p, d, np.float64).forward(d["x"])]
     if w.kind == "transfer":
         return [d["a"]]
-    if w.kind == "graph_model":
+    if w.kind in ("graph_model", "frame_model"):
         return None  # the reference contender's outputs (w.reference)
+    if w.kind == "frame_upload":
+        (y, x, c), (h, w_, n) = p["begin"], p["size"]
+        return [d["rgba"][y:y + h, x:x + w_, c:c + n]]
     raise KeyError(w.kind)
 
 
@@ -396,7 +463,10 @@ def numpy_version(w: Workload, x):
 def _upload(wt, t):
     # The webgl backend uploads lazily, on a tensor's first use in a kernel; this forces
     # it now, as tfjs's backend.uploadToGPU does on the other side (no public API for it).
-    wt.backend()._texture(t._data.handle, "upload")
+    # The cpu backend keeps host arrays: nothing to upload.
+    backend = wt.backend()
+    if hasattr(backend, "_texture"):
+        backend._texture(t._data.handle, "upload")
     return t
 
 
@@ -413,9 +483,11 @@ def _no_cpu_forward(wt, fn):
         backend.forward_size = saved
 
 
-def webtensor_version(wt, w: Workload, x):
+def webtensor_version(wt, w: Workload, x, variant=None):
+    """variant: NUMPY_UPLOAD for that contender of a frame_upload workload."""
     p = w.params
-    own = ("mlp_step", "transfer", "layers_fit", "layers_predict", "graph_model")  # make their own tensors
+    own = ("mlp_step", "transfer", "layers_fit", "layers_predict", "graph_model", "frame_model",
+           "frame_upload")  # make their own tensors
     t = {k: wt.tensor(v) for k, v in x.items() if w.kind not in own}
     if w.kind == "matmul":
         return (lambda: wt.matmul(t["a"], t["b"])), list(t.values())
@@ -466,7 +538,26 @@ def webtensor_version(wt, w: Workload, x):
         return (lambda: model.predict(xs, batch_size=p["samples"])), [xs, model]
     if w.kind == "graph_model":
         return _loaded(wt, wt.load_graph_model(p["url"]), x["x"], lambda model, xs: model.predict(xs))
+    if w.kind == "frame_model":
+        return _frame_predict(wt, p)
+    if w.kind == "frame_upload":
+        frame = _frame(p["frame"])
+
+        def through_numpy():
+            return _upload(wt, wt.tensor(_frame_rgba(p["frame"], frame)[:, :, :3], dtype="int32"))
+        upload = through_numpy if variant == NUMPY_UPLOAD else lambda: wt.browser.from_pixels(frame)
+        return (lambda: wt.tidy(lambda: wt.slice(upload(), p["begin"], p["size"]))), []
     raise KeyError(w.kind)
+
+
+async def _frame_predict(wt, p):
+    """(run, keep): one frame from the canvas through the loaded model (workloads.js: frame_model)."""
+    model, frame = await wt.load_graph_model(p["url"]), _frame(p["frame"])
+
+    def per_frame():
+        x = wt.image.resize_bilinear(wt.expand_dims(wt.browser.from_pixels(frame), 0), p["size"])
+        return model.predict(wt.cast(x, "int32") if p["dtype"] == "int32" else wt.sub(wt.div(x, 127.5), 1))
+    return (lambda: wt.tidy(per_frame)), [model]
 
 
 async def _loaded(wt, loading, x, predict):

@@ -9,7 +9,7 @@ from .backends import list_backends, register_backend
 from .engine import ENGINE
 from .memory import dispose, keep, memory, tidy
 from .ops import *  # noqa: F401,F403  (its __all__: the ops only)
-from . import image, linalg, math, signal, sparse, spectral, util  # tfjs's namespaces: wt.linalg.qr...
+from . import browser, image, linalg, math, signal, sparse, spectral, util  # tfjs's namespaces: wt.linalg.qr...
 from .ops import creation as _creation
 from .tensor import Scalar, Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D
 from .variable import Variable, variable

@@ -7,6 +7,7 @@ from .ops.elementwise import add, cast, clone
 from .ops.reduction import sum as _sum
 from .ops.shape import reshape
 from .tensor import Tensor
+from .variable import Variable
 
 
 def _reduce_to(g, shape):
@@ -124,6 +125,10 @@ class VariableGrads(dict):
 def variable_grads(f, var_list=None):
     """The value of f() and the gradients of it with respect to the trainable variables it
     used (or those in var_list)."""
+    if var_list is not None and (not isinstance(var_list, (list, tuple))
+                                 or not all(isinstance(v, Variable) for v in var_list)):
+        got = [type(v).__name__ for v in var_list] if isinstance(var_list, (list, tuple)) else type(var_list).__name__
+        raise TypeError(f"variable_grads: argument 'var_list' must be a list of variables, got {got}")
     candidates = var_list if var_list is not None else [v for v in ENGINE.variables.values() if v.trainable]
     if not candidates:
         raise ValueError("variable_grads: there are no trainable variables to differentiate")
@@ -144,20 +149,32 @@ def custom_grad(f):
     """custom_grad(f): f(*inputs) returns (value, grad_fn), grad_fn(dy) returns one gradient per
     input; the op behaves as value forward and uses grad_fn backward."""
     @op
-    def wrapped(*inputs):
+    def _custom_grad(*inputs):
         xs = [as_tensor(x, f"inputs[{i}]", "custom_grad") for i, x in enumerate(inputs)]
         with ENGINE.untaped() as taping:
-            value, grad_fn = f(*xs)
-        if not isinstance(value, Tensor) or not callable(grad_fn):
-            raise TypeError("custom_grad: f must return (value tensor, grad_fn)")
+            result = f(*xs)
+        if not (isinstance(result, (tuple, list)) and len(result) == 2 and isinstance(result[0], Tensor)
+                and callable(result[1])):
+            raise TypeError(f"custom_grad: f must return (value tensor, grad_fn), got {type(result).__name__}")
+        value, grad_fn = result
         if taping:
             def backward(dy, y):
                 gs = grad_fn(dy)
-                gs = [gs] if isinstance(gs, Tensor) else list(gs)
+                gs = [gs] if isinstance(gs, Tensor) else gs
+                if not isinstance(gs, (list, tuple)) or not all(isinstance(g, Tensor) for g in gs):
+                    raise TypeError(f"custom_grad: grad_fn must return a tensor or a list of tensors (one per "
+                                    f"input), got {type(gs).__name__}")
                 if len(gs) != len(xs):
                     raise ValueError(f"custom_grad: grad_fn returned {len(gs)} gradients for {len(xs)} inputs")
+                for i, (g, x) in enumerate(zip(gs, xs)):  # as tfjs checks every op's gradients
+                    if g.shape != x.shape:
+                        raise ValueError(f"custom_grad: grad_fn's gradient {i} has shape {g.shape}; input {i} "
+                                         f"has shape {x.shape}")
+                    if x.dtype == "float32" and g.dtype != "float32":
+                        raise TypeError(f"custom_grad: grad_fn's gradient {i} has dtype {g.dtype}; input {i} "
+                                        "is float32")
                 return gs
             # what grad_fn closes over (made in this op's scope) must outlive the scope
             ENGINE.record(tuple(xs), value, backward, saved=ENGINE.scopes[-1])
         return value
-    return wrapped
+    return _custom_grad

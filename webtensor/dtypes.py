@@ -1,8 +1,11 @@
-"""The three dtypes of deeplearn.js, their NumPy storage types, and how they combine."""
+"""The three dtypes of deeplearn.js, their NumPy storage types, and how they combine. A fourth,
+complex64, has no storage of its own: its tensors hold two float32 buffers (ops/complex.py)."""
 import numpy as np
 
 DTYPES = {"float32": np.float32, "int32": np.int32, "bool": np.bool_}
+COMPLEX64 = "complex64"
 _RANK = {"bool": 0, "int32": 1, "float32": 2}
+_MAKE_COMPLEX = " (complex64 tensors are made with wt.complex(real, imag))"
 
 
 def check_dtype(dtype, op="tensor"):
@@ -12,12 +15,17 @@ def check_dtype(dtype, op="tensor"):
         dtype = {"float32": "float32", "float64": "float32", "int32": "int32", "int64": "int32",
                  "bool": "bool"}.get(np.dtype(dtype).name, np.dtype(dtype).name)
     if dtype not in DTYPES:
-        raise TypeError(f"{op}: unknown dtype {dtype!r}; expected one of 'float32', 'int32', 'bool'")
+        raise TypeError(f"{op}: unknown dtype {dtype!r}; expected one of 'float32', 'int32', 'bool'"
+                        + (_MAKE_COMPLEX if dtype == COMPLEX64 else ""))
     return dtype
 
 
 def upcast(*dtypes):
-    return max(dtypes, key=_RANK.__getitem__)
+    try:
+        return max(dtypes, key=_RANK.__getitem__)
+    except KeyError:  # complex64 reaches no op that mixes dtypes: those taking it dispatch first
+        raise TypeError("complex64 tensors are not supported here; work on wt.real(x) and "
+                        "wt.imag(x)") from None
 
 
 def infer_dtype(array, source=None):
@@ -33,7 +41,7 @@ def infer_dtype(array, source=None):
     if kind == "f":
         return "float32"
     raise TypeError(f"tensor: cannot make a tensor from values of NumPy dtype {array.dtype}; "
-                    "expected numbers or booleans")
+                    "expected numbers or booleans" + (_MAKE_COMPLEX if kind == "c" else ""))
 
 
 def nbytes(size, dtype):

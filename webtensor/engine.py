@@ -28,6 +28,17 @@ class Data:
         self.values = None  # cached host copy (flat ndarray), dropped when the buffer changes
 
 
+class ComplexData(Data):
+    """A complex64 tensor's values: no buffer of its own (backend None), but references to two
+    float32 buffers, its real and imaginary parts, released with it. As in tfjs, it counts as
+    one data buffer of no bytes: the bytes are its parts'."""
+    __slots__ = ("parts",)
+
+    def __init__(self, real, imag):
+        super().__init__(None, None, 0)
+        self.parts = (real, imag)
+
+
 class Tape:
     """Records ops whose inputs depend on the watched tensors. Nodes are appended in execution
     order, which is already a topological order: backprop walks them in reverse, no recursion."""
@@ -105,6 +116,13 @@ class Engine:
             self.num_bytes += nbytes
         return Data(backend, handle, nbytes if counted else 0)
 
+    def make_complex(self, real, imag):
+        """The values of a complex64 tensor whose parts are the buffers real and imag (shared)."""
+        self.num_buffers += 1
+        real.refs += 1
+        imag.refs += 1
+        return ComplexData(real, imag)
+
     def attach(self, tensor, data):
         """Point a tensor at a buffer (a new one for a variable being assigned, releasing the old)."""
         data.refs += 1
@@ -117,7 +135,11 @@ class Engine:
         if data.refs == 0:
             self.num_buffers -= 1
             self.num_bytes -= data.nbytes
-            data.backend.dispose(data.handle)
+            if data.backend is None:  # complex64: its parts go when no other tensor uses them
+                for part in data.parts:
+                    self.release(part)
+            else:
+                data.backend.dispose(data.handle)
             data.handle = data.values = None
 
     def track(self, tensor, data, scoped=True):

@@ -16,6 +16,10 @@ class tidy:
     def __new__(cls, name_or_fn=None, fn=None):
         if fn is None and callable(name_or_fn):
             name_or_fn, fn = None, name_or_fn
+        if not (name_or_fn is None or isinstance(name_or_fn, str)):
+            raise TypeError(f"tidy: argument 'name_or_fn' must be a name (str) or a function, got {name_or_fn!r}")
+        if not (fn is None or callable(fn)):
+            raise TypeError(f"tidy: argument 'fn' must be a function, got {fn!r}")
         if fn is None:
             return super().__new__(cls)
         if _takes_arguments(fn):  # @tidy on a function with parameters: decorate it
@@ -28,6 +32,8 @@ class tidy:
             raise
         if hasattr(result, "__await__"):
             ENGINE.end_scope(set())
+            if hasattr(result, "close"):  # never awaited: no "was never awaited" warning later
+                result.close()
             raise TypeError("tidy: fn must not be a coroutine function (tidy cannot span an await)")
         ENGINE.end_scope(tensor_ids(result))
         return result

@@ -42,34 +42,35 @@ class Tensor:
 
     # ---- reading values ----
     def data_sync(self):
-        """The values as a flat read-only NumPy array (a blocking download on GPU backends)."""
+        """The values as a flat read-only NumPy array (a blocking download on GPU backends);
+        complex64 ones as float32 [re, im, re, im, ...], as tfjs's dataSync()."""
         self._check_alive("data_sync")
-        data = self._data
-        if data.values is None:
-            data.values = data.backend.read(data.handle, self.dtype)
-            data.values.flags.writeable = False
-        return data.values
+        return _read(self._data, self.dtype)
 
     async def data(self):
         """Like data_sync, but waits for the GPU without blocking the browser's event loop."""
         self._check_alive("data")
         data = self._data
         if data.values is None:
-            values = await data.backend.read_async(data.handle, self.dtype)
+            values = await _read_async(data, self.dtype)
             if data.values is None and self._data is data:
                 values.flags.writeable = False
                 data.values = values
             return values
         return data.values
 
+    def _values(self, values):
+        """Flat values as NumPy elements: complex64's interleaved pairs as np.complex64."""
+        return values.view(np.complex64) if self.dtype == "complex64" else values
+
     def numpy(self):
-        return self.data_sync().reshape(self.shape).copy()
+        return self._values(self.data_sync()).reshape(self.shape).copy()
 
     def array_sync(self):
         return self.numpy().tolist()
 
     async def array(self):
-        return (await self.data()).reshape(self.shape).tolist()
+        return self._values(await self.data()).reshape(self.shape).tolist()
 
     # ---- buffers, bytes and text, as tfjs's Tensor (webtensor.ops.buffer builds on this module) ----
     def buffer_sync(self):
@@ -93,6 +94,9 @@ class Tensor:
         """The values as tfjs's toString() writes them; verbose adds dtype, rank and shape."""
         from .ops.buffer import tensor_to_string
         self._check_alive("to_string")
+        if self.dtype == "complex64":
+            raise TypeError("to_string: complex64 tensors have no text form yet; repr(t) and t.numpy() "
+                            "show their values")
         return tensor_to_string(self.data_sync(), self.shape, self.dtype, verbose)
 
     def print(self, verbose=False):
@@ -123,18 +127,18 @@ class Tensor:
         return self.reshape(list(x.shape if isinstance(x, Tensor) else np.shape(x)))
 
     def __array__(self, dtype=None, copy=None):
-        a = self.data_sync().reshape(self.shape)
+        a = self._values(self.data_sync()).reshape(self.shape)
         return a.astype(dtype) if dtype is not None else a.copy()
 
     def item(self):
         if self.size != 1:
             raise ValueError(f"item: expected a tensor with one element, got shape {self.shape}")
-        return self.data_sync()[0].item()
+        return self._values(self.data_sync())[0].item()
 
     def __bool__(self):
         if self.size != 1:
             raise ValueError(f"bool: the truth value of a tensor of shape {self.shape} is ambiguous")
-        return bool(self.data_sync()[0])
+        return bool(self._values(self.data_sync())[0])
 
     def __float__(self):
         return float(self.item())
@@ -166,6 +170,31 @@ class Tensor:
 
     def __setitem__(self, key, value):
         raise TypeError("Tensor is immutable: use wt.where, wt.pad or a Variable's assign() instead")
+
+
+def _read(data, dtype):
+    """A buffer's values, read once and kept (read-only); a complex64 tensor's, its parts'
+    interleaved."""
+    if data.values is None:
+        if data.backend is None:
+            re, im = (_read(part, "float32") for part in data.parts)
+            data.values = _interleave(re, im)
+        else:
+            data.values = data.backend.read(data.handle, dtype)
+        data.values.flags.writeable = False
+    return data.values
+
+
+async def _read_async(data, dtype):
+    if data.backend is None:
+        re, im = [part.values if part.values is not None else await _read_async(part, "float32")
+                  for part in data.parts]
+        return _interleave(re, im)
+    return await data.backend.read_async(data.handle, dtype)
+
+
+def _interleave(re, im):
+    return np.stack([re, im], axis=-1).reshape(-1)
 
 
 class Scalar(Tensor):

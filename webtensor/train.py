@@ -5,7 +5,9 @@ from .autograd import variable_grads
 from .engine import ENGINE
 from .memory import dispose, tidy
 from .ops import elementwise as E
+from .ops.core import number
 from .ops.creation import fill
+from .tensor import Tensor
 from .variable import Variable
 
 EPSILON = 1e-7
@@ -14,9 +16,11 @@ EPSILON = 1e-7
 class Optimizer:
     slots = ()  # names of per-variable state, created lazily with slot_init
 
-    def __init__(self):
+    def __init__(self, **numbers):
         self.state = {}      # variable name -> {slot: Variable}
         self.iterations = 0
+        for arg, value in numbers.items():  # hyperparameters: numbers, checked before the first step
+            number(value, type(self).__name__.lower(), arg)
 
     def minimize(self, f, return_cost=False, var_list=None):
         start = ENGINE.next_id
@@ -47,6 +51,10 @@ class Optimizer:
                     raise ValueError(f"apply_gradients: no variable named {name!r}")
                 if g is None:
                     continue
+                if not isinstance(g, Tensor) or g.shape != v.shape:
+                    raise (ValueError if isinstance(g, Tensor) else TypeError)(
+                        f"apply_gradients: the gradient for {name!r} must be a tensor of shape {v.shape}, got "
+                        + (f"shape {g.shape}" if isinstance(g, Tensor) else type(g).__name__))
                 if name not in self.state:
                     self.state[name] = {s: Variable(fill(v.shape, self.slot_init(s), "float32"),
                                                     trainable=False) for s in self.slots}
@@ -75,7 +83,7 @@ class Optimizer:
 
 class SGD(Optimizer):
     def __init__(self, learning_rate):
-        super().__init__()
+        super().__init__(learning_rate=learning_rate)
         self.learning_rate = learning_rate
 
     def update(self, v, g, state):
@@ -86,7 +94,7 @@ class Momentum(Optimizer):
     slots = ("accumulation",)
 
     def __init__(self, learning_rate, momentum, use_nesterov=False):
-        super().__init__()
+        super().__init__(learning_rate=learning_rate, momentum=momentum)
         self.learning_rate, self.momentum, self.use_nesterov = learning_rate, momentum, use_nesterov
 
     def update(self, v, g, state):
@@ -99,7 +107,7 @@ class Adagrad(Optimizer):
     slots = ("accumulator",)
 
     def __init__(self, learning_rate, initial_accumulator_value=0.1):
-        super().__init__()
+        super().__init__(learning_rate=learning_rate, initial_accumulator_value=initial_accumulator_value)
         self.learning_rate, self.initial = learning_rate, initial_accumulator_value
 
     def slot_init(self, slot):
@@ -114,7 +122,7 @@ class Adadelta(Optimizer):
     slots = ("accum_grad", "accum_update")
 
     def __init__(self, learning_rate=0.001, rho=0.95, epsilon=EPSILON):
-        super().__init__()
+        super().__init__(learning_rate=learning_rate, rho=rho, epsilon=epsilon)
         self.learning_rate, self.rho, self.epsilon = learning_rate, rho, epsilon
 
     def update(self, v, g, state):
@@ -131,7 +139,7 @@ class Adam(Optimizer):
     slots = ("m", "v")
 
     def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=EPSILON):
-        super().__init__()
+        super().__init__(learning_rate=learning_rate, beta1=beta1, beta2=beta2, epsilon=epsilon)
         self.learning_rate, self.beta1, self.beta2, self.epsilon = learning_rate, beta1, beta2, epsilon
 
     def update(self, v, g, state):
@@ -148,7 +156,7 @@ class Adamax(Optimizer):
     slots = ("m", "u")
 
     def __init__(self, learning_rate=0.002, beta1=0.9, beta2=0.999, epsilon=EPSILON, decay=0.0):
-        super().__init__()
+        super().__init__(learning_rate=learning_rate, beta1=beta1, beta2=beta2, epsilon=epsilon, decay=decay)
         self.learning_rate, self.beta1, self.beta2 = learning_rate, beta1, beta2
         self.epsilon, self.decay = epsilon, decay
 
@@ -162,7 +170,7 @@ class Adamax(Optimizer):
 
 class RMSProp(Optimizer):
     def __init__(self, learning_rate, decay=0.9, momentum=0.0, epsilon=EPSILON, centered=False):
-        super().__init__()
+        super().__init__(learning_rate=learning_rate, decay=decay, momentum=momentum, epsilon=epsilon)
         self.slots = ("ms", "mom", "mg") if centered else ("ms", "mom")
         self.learning_rate, self.decay, self.momentum = learning_rate, decay, momentum
         self.epsilon, self.centered = epsilon, centered

@@ -48,9 +48,6 @@ NAMES = {
 NOT_OPS = {"op", "enclosingPowerOfTwo", "cosineWindow"}
 
 MISSING = {  # tfjs ops (webtensor paths) without a twin today
-    # complex64 is not supported yet
-    "complex", "real", "imag", "fft", "ifft", "rfft", "irfft",
-    "spectral.fft", "spectral.ifft", "spectral.rfft", "spectral.irfft", "signal.stft",
     # string tensors are not supported: webtensor's dtypes are float32, int32 and bool only
     "string.string_n_grams", "string.string_split", "string.string_to_hash_bucket_fast",
     "string.static_regex_replace",

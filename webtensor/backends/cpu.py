@@ -114,6 +114,8 @@ class CPUBackend(Backend):
 
     def gather(self, x, indices, out_shape):
         a, idx = arr(x), indices.handle
+        if a.shape[1] == 0:  # every index is out of range (and np.take refuses an empty axis)
+            return np.zeros(shape_size(out_shape), DTYPES[x.dtype])
         valid = (idx >= 0) & (idx < a.shape[1])
         y = np.take(a, np.where(valid, idx, 0), axis=1)
         y[:, ~valid] = 0

@@ -134,7 +134,13 @@ class GraphModel:
         for name, value in named.items():
             node = self.nodes[name]
             dtype, shape = node.attr("dtype", "float32"), shape_of_node(node)
-            t = value if isinstance(value, Tensor) else ops.tensor(np.asarray(value), dtype=dtype)
+            if isinstance(value, Tensor):
+                t = value
+            else:
+                try:
+                    t = ops.tensor(value, dtype=dtype)
+                except (TypeError, ValueError) as e:
+                    raise TypeError(f"{self.where}: input {name!r} must be {dtype} values: {e}") from None
             if made is not None and t is not value:
                 made[name] = t
             if t.dtype != dtype:

@@ -24,19 +24,31 @@ def encode_weights(named):
 
 
 def spec_bytes(spec):
-    """How many bytes a spec's values take in the weight data."""
-    size = int(np.prod(spec["shape"], dtype=np.int64))
+    """How many bytes a spec's values take in the weight data (the spec checked first)."""
+    if not isinstance(spec, dict):
+        raise TypeError(f"decode_weights: a weight spec must be a dict {{name, shape, dtype}}, got {spec!r:.60}")
+    name, shape = spec.get("name"), spec.get("shape")
+    if not isinstance(shape, (list, tuple)) or not all(
+            isinstance(d, (int, np.integer)) and not isinstance(d, bool) and d >= 0 for d in shape):
+        raise ValueError(f"decode_weights: weight {name!r} needs a 'shape' of non-negative ints, got {shape!r}")
     q = spec.get("quantization")
-    dtype = q["dtype"] if q else spec["dtype"]
+    dtype = q.get("dtype") if isinstance(q, dict) else spec.get("dtype")
     table = _QUANTIZED if q else _STORED
     if dtype not in table:
-        raise ValueError(f"decode_weights: weight {spec.get('name')!r} has "
+        raise ValueError(f"decode_weights: weight {name!r} has "
                          f"{'quantization ' if q else ''}dtype {dtype!r}; expected one of {', '.join(table)}")
-    return size * np.dtype(table[dtype]).itemsize
+    if q and dtype != "float16" and not all(isinstance(q.get(k), (int, float)) for k in ("min", "scale")):
+        raise ValueError(f"decode_weights: weight {name!r} is quantized to {dtype} without a numeric "
+                         f"'min' and 'scale' (got {q!r})")
+    return int(np.prod(shape, dtype=np.int64)) * np.dtype(table[dtype]).itemsize
 
 
 def decode_weights(specs, data, source="weights"):
     """{name: NumPy array} from specs and the bytes they describe (all shards, in order)."""
+    if not isinstance(specs, (list, tuple)):
+        raise TypeError(f"decode_weights: argument 'specs' must be a list of weight specs, got {type(specs).__name__}")
+    if data is None or isinstance(data, str):
+        raise TypeError(f"decode_weights: argument 'data' must be bytes, got {type(data).__name__}")
     data = memoryview(bytes(data) if not isinstance(data, (bytes, bytearray, memoryview)) else data)
     need = sum(spec_bytes(s) for s in specs)
     if need != len(data):

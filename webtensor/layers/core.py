@@ -3,6 +3,7 @@
 import math
 
 from .. import ops
+from ..ops.core import number
 from . import activations, constraints, initializers, regularizers
 from .base import InputSpec, Layer, format_shape
 
@@ -14,7 +15,7 @@ class Dense(Layer):
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(units, int) or units < 1:
+        if not isinstance(units, int) or isinstance(units, bool) or units < 1:
             raise ValueError(f"{self.name}: units must be a positive integer, got {units!r}")
         self.units, self.use_bias = units, use_bias
         self.activation = activations.get(activation)
@@ -87,7 +88,7 @@ class Dropout(Layer):
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
-        if not 0 <= rate < 1:
+        if not 0 <= number(rate, self.name, "rate") < 1:
             raise ValueError(f"{self.name}: rate must be in [0, 1), got {rate}")
         self.rate, self.noise_shape, self.seed = rate, noise_shape, seed
 

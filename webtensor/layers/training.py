@@ -77,6 +77,12 @@ def _weighted(losses, y, weights):
     return losses * ops.gather(ops.tensor(weights), classes)
 
 
+def _check_batch_size(batch_size, what):
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise (ValueError if isinstance(batch_size, int) else TypeError)(
+            f"{what}: argument 'batch_size' must be a positive int, got {batch_size!r}")
+
+
 class Training:
     def __init__(self):
         self._class_weights = None
@@ -85,6 +91,8 @@ class Training:
 
     # ---- compile ----
     def compile(self, optimizer, loss, metrics=None, loss_weights=None):
+        if loss is None:
+            raise ValueError("compile: argument 'loss' is required: a loss name or function (or one per output)")
         self._dispose_optimizer()
         self.optimizer, self._owns_optimizer = optimizers.get(optimizer)
         self._compile_spec = (loss, metrics)  # for a model file's training config
@@ -215,6 +223,10 @@ class Training:
         """Train for `epochs`; returns a History. An async function: it yields to the page
         (wt.next_frame) between batches."""
         self._check_compiled("fit")
+        _check_batch_size(batch_size, "fit")
+        if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
+            raise (ValueError if isinstance(epochs, int) else TypeError)(
+                f"fit: argument 'epochs' must be a non-negative int, got {epochs!r}")
         if sample_weight is not None:  # as tfjs 4.22
             raise NotImplementedError("fit: sample_weight is not supported yet; class_weight is")
         made = []
@@ -363,6 +375,7 @@ class Training:
     def evaluate(self, x, y, batch_size=32, verbose=0):
         """The loss (a scalar tensor), or [loss, metrics...] when there are several."""
         self._check_compiled("evaluate")
+        _check_batch_size(batch_size, "evaluate")
         made = []
         try:
             xs, ys, n = self._data(x, y, made, "evaluate")
@@ -372,6 +385,7 @@ class Training:
 
     def predict(self, x, batch_size=32, verbose=0):
         """The outputs for x, computed batch by batch; only the result is left behind."""
+        _check_batch_size(batch_size, "predict")
         made = []
         try:
             xs = self._inputs(x, made, "predict")

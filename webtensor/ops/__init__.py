@@ -4,6 +4,7 @@ The modules build on each other in this order, with no cycle: core, elementwise,
 reduction, linalg, creation, indexing, nn."""
 from .. import optable
 from ..tensor import Tensor
+from .core import op as _op
 from . import creation, elementwise, indexing, linalg, nn, reduction, shape
 from .creation import (eye, fill, linspace, ones, ones_like, random_normal, random_uniform, range, scalar,
                        tensor, tensor1d, tensor2d, tensor3d, tensor4d, tensor5d, tensor6d, truncated_normal,
@@ -36,6 +37,8 @@ from .search import (boolean_mask_async, in_top_k_async, lower_bound, search_sor
                      setdiff1d_async, top_k, unique, upper_bound, where_async)
 from .sparse import (ragged_gather, ragged_range, ragged_tensor_to_tensor, sparse_fill_empty_rows,  # host NumPy
                      sparse_reshape, sparse_segment_mean, sparse_segment_sum)
+from .complex import complex, imag, real  # noqa: A004 (tfjs's tf.complex)
+from .spectral import fft, ifft, irfft, rfft, stft
 
 _METHODS = list(optable.UNARY) + list(optable.BINARY) + list(optable.REDUCE) + """
     top_k unique unsorted_segment_sum
@@ -54,14 +57,30 @@ for _name in _METHODS:
     setattr(Tensor, _name, _g[_name])
 
 
+def _named_op(name):
+    """An operator's implementation as the op `name`: in its scope, what it converts is freed."""
+    def decorate(fn):
+        fn.__name__ = name
+        return _op(fn)
+    return decorate
+
+
 def _true_div(a, b):
     """Python's `/` is true division, also for int32 operands (wt.div follows tfjs instead)."""
+    if isinstance(a, Tensor) and a.dtype == "float32":
+        return div(a, b)  # true division already; div converts b in its own scope
+    return _converted_true_div(a, b)
+
+
+@_named_op("div")
+def _converted_true_div(a, b):
     a, b = elementwise.as_pair(a, b, "div")
     if a.dtype != "float32":
         a = cast(a, "float32")
     return div(a, b)
 
 
+@_named_op("matmul")
 def _matmul_op(a, b):
     a, b = elementwise.as_pair(a, b, "matmul")
     return dot(a, b) if a.rank == 1 or b.rank == 1 else matmul(a, b)
@@ -103,3 +122,4 @@ from .image import (  # noqa: E402  after __all__: tfjs has these under tf.image
     non_max_suppression_padded, non_max_suppression_padded_async, non_max_suppression_with_score,
     non_max_suppression_with_score_async, resize_nearest_neighbor, rgb_to_grayscale, rotate_with_offset, threshold,
     transform)
+from .pixels import draw, from_pixels, from_pixels_async, to_pixels  # noqa: E402  tf.browser only: wt.browser

@@ -1,11 +1,13 @@
 """The machinery every op uses: the @op scope, running a kernel, turning arguments into tensors,
 broadcasting and axis rules. Each op file builds on these and nothing else."""
+import builtins
 import functools
+import operator
 import weakref
 
 import numpy as np
 
-from ..dtypes import DTYPES, infer_dtype, nbytes
+from ..dtypes import COMPLEX64, DTYPES, infer_dtype, nbytes
 from ..backends.base import Buffer, shape_size
 from ..engine import ENGINE
 from ..tensor import Scalar, Tensor, make_tensor
@@ -58,7 +60,7 @@ def run(op_name, inputs, shape, dtype, kernel, backward=None):
         data = x._data
         if data is None:
             x._check_alive(op_name)
-        handle = data.handle if data.backend is backend else ENGINE.on_backend(x, backend)
+        handle = data.handle if data.backend is backend else _on_backend(x, backend, op_name)
         operands.append(Buffer(handle, x.shape, x.dtype))
     size = shape_size(shape)  # a Python int: exact for any shape
     if size > MAX_SIZE:
@@ -71,17 +73,45 @@ def run(op_name, inputs, shape, dtype, kernel, backward=None):
     return out
 
 
-def from_values(values, dtype):
-    """A tensor holding a NumPy array's values (converted to dtype)."""
+def _on_backend(x, backend, op_name):
+    if x.dtype == COMPLEX64:  # no buffer to give a kernel: the op has no complex64 case
+        raise complex_unsupported(op_name)
+    return ENGINE.on_backend(x, backend)
+
+
+# ---- complex64 (ops/complex.py): ops that take it dispatch here, as `if is_complex(x): return
+# on_complex("add", a, b)`, to the case ops/complex.py registers (a composition on the parts)
+COMPLEX_OPS = {}  # op name (or an internal _name) -> its complex64 case
+
+
+def is_complex(x):
+    return isinstance(x, Tensor) and x.dtype == COMPLEX64
+
+
+def on_complex(name, *args):
+    case = COMPLEX_OPS.get(name)
+    if case is None:
+        raise complex_unsupported(name)
+    return case(*args)
+
+
+def complex_unsupported(op_name):
+    return TypeError(f"{op_name}: complex64 tensors are not supported (help(wt.complex) lists the "
+                     "ops that take them); work on wt.real(x) and wt.imag(x)")
+
+
+def from_values(values, dtype, what="values"):
+    """A tensor holding a NumPy array's values (converted to dtype); `what` names them in errors."""
     backend = ENGINE.backend or ENGINE.ensure_backend()
     values = np.asarray(values)
     if dtype == "int32" and values.size and values.dtype.kind in "iuf":
-        if values.dtype.kind == "f":  # as cast() does: NaN to 0, toward zero
+        if values.dtype.kind == "f":  # as cast() does: NaN to 0, toward zero, inf saturates
+            values = values.astype(np.float64)  # (where 2**31 - 1 is exact)
             values = np.trunc(np.nan_to_num(values, nan=0.0, posinf=INT32[1] - 1, neginf=INT32[0]))
         low, high = values.min(), values.max()
         if low < INT32[0] or high >= INT32[1]:
-            raise ValueError(f"values {low if low < INT32[0] else high} and beyond are out of the "
-                             "int32 range [-2**31, 2**31)")
+            raise ValueError(f"{what}: {low if low < INT32[0] else high} is out of the int32 range "
+                             "[-2**31, 2**31)")
     array = np.ascontiguousarray(values, dtype=DTYPES[dtype]).reshape(-1)
     handle = backend.write(array, dtype)
     data = ENGINE.make_data(backend, handle, nbytes(array.size, dtype))
@@ -102,10 +132,78 @@ def as_tensor(x, arg, op_name, dtype=None):
     except Exception as e:
         raise TypeError(f"{op_name}: argument '{arg}' must be a Tensor, number or nested list, "
                         f"got {type(x).__name__} ({e})") from None
-    if array.dtype == object:
+    if array.dtype.kind not in "biuf":
+        got = type(x).__name__ if array.dtype == object else f"values of NumPy dtype {array.dtype}"
+        hint = " (complex64 tensors are made with wt.complex(real, imag))" if array.dtype.kind == "c" else ""
         raise TypeError(f"{op_name}: argument '{arg}' must be a Tensor, number or nested list "
-                        f"of numbers, got {type(x).__name__}")
-    return from_values(array, dtype or infer_dtype(array, x))
+                        f"of numbers, got {got}{hint}")
+    return from_values(array, dtype or infer_dtype(array, x), f"{op_name}: argument '{arg}'")
+
+
+def as_indices(x, arg, op_name):
+    """int32 indices from a tensor or host values. Host values must be ints: a float index is
+    an error, not truncated."""
+    if not isinstance(x, Tensor):
+        array = np.asarray(x) if isinstance(x, (list, tuple, np.ndarray, int, np.integer)) else None
+        if array is None or (array.size and array.dtype.kind not in "iu"):
+            raise TypeError(f"{op_name}: argument '{arg}' must be int32 indices (a tensor or ints), "
+                            f"got {x!r}")
+        x = array
+    x = as_tensor(x, arg, op_name, "int32")
+    if x.dtype != "int32":
+        raise TypeError(f"{op_name}: argument '{arg}' must be int32, got {x.dtype}")
+    return x
+
+
+# ---- Python arguments that must be ints or numbers (shapes, axes, sizes, fill values)
+def is_int(v):
+    """An int, a NumPy integer or an int32 scalar tensor; never a bool or a float."""
+    if isinstance(v, (bool, np.bool_)):
+        return False
+    return isinstance(v, (int, np.integer)) or (isinstance(v, Tensor) and v.dtype == "int32" and not v.shape)
+
+
+def as_int(v, op_name, arg):
+    if not is_int(v):
+        raise TypeError(f"{op_name}: argument '{arg}' must be an int, got {v!r}")
+    return operator.index(v)
+
+
+def int_list(values, op_name, arg):
+    """A list of ints from an int or a sequence of ints (a float is an error, not truncated)."""
+    if is_int(values):
+        return [operator.index(values)]
+    try:
+        items = list(values)
+    except TypeError:
+        items = None
+    if items is None or not builtins.all(is_int(v) for v in items):
+        raise TypeError(f"{op_name}: argument '{arg}' must be a list of ints, got {values!r}")
+    return [operator.index(v) for v in items]
+
+
+def number(value, op_name, arg):
+    """value, which must be a real number (an int or float, of Python or NumPy; not a bool)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{op_name}: argument '{arg}' must be a number, got {value!r}")
+    return value
+
+
+def host_number(value, dtype, op_name, arg):
+    """A Python number to fill a tensor of dtype with, converted as tensor(value, dtype) would:
+    to int32 truncated toward zero, NaN as 0 and infinities saturated; out of range is an error."""
+    if not isinstance(value, (int, float, np.integer, np.floating, np.bool_)):
+        raise TypeError(f"{op_name}: argument '{arg}' must be a number, got {value!r}")
+    if dtype == "bool":
+        return bool(value)
+    if dtype != "int32":
+        return float(value)
+    if value != value:
+        return 0
+    v = INT32[1] - 1 if value == float("inf") else INT32[0] if value == float("-inf") else int(value)
+    if not INT32[0] <= v < INT32[1]:
+        raise ValueError(f"{op_name}: argument '{arg}' ({value}) is out of the int32 range [-2**31, 2**31)")
+    return v
 
 
 MAX_SIZE = 2 ** 31 - 1  # elements of one tensor: indices are int32 on every backend (GLSL's int)
@@ -137,7 +235,8 @@ def constant(value, dtype):
     c = _CONSTANTS.get(key)
     if c is None:
         if dtype == "int32" and not INT32[0] <= value < INT32[1]:
-            raise ValueError(f"{value} is out of the int32 range [-2**31, 2**31)")
+            raise ValueError(f"the number {value} is out of the int32 range [-2**31, 2**31) of the "
+                             "int32 tensor it combines with")
         if len(_CONSTANTS) >= MAX_CONSTANTS:
             del _CONSTANTS[next(iter(_CONSTANTS))]
         handle = backend.write(np.array([value], DTYPES[dtype]), dtype)
@@ -168,6 +267,8 @@ def as_pair(a, b, op_name):
 
 
 def weak_dtype(value, other):
+    if other == COMPLEX64:  # the op's complex64 case takes the number as a real tensor
+        other = "float32"
     if isinstance(value, (bool, np.bool_)):
         return other
     if isinstance(value, (int, np.integer)):
@@ -201,7 +302,7 @@ def norm_axes(axis, rank, op_name):
     """axis=None means all axes; an int or list of ints, negative ones counted from the end."""
     if axis is None:
         return tuple(range(rank))
-    axes = [axis] if isinstance(axis, (int, np.integer)) else list(axis)
+    axes = list(axis) if isinstance(axis, (list, tuple, range, np.ndarray)) else [axis]
     out = sorted({norm_axis(a, rank, op_name) for a in axes})
     if len(out) != len(axes):
         raise ValueError(f"{op_name}: axis {axis!r} repeats an axis")

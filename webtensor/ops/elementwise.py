@@ -1,11 +1,12 @@
 """Unary, binary and ternary elementwise ops. The kernel ops (neg, exp, ..., add, mul, ...) are
 generated from their rows in webtensor/optable.py: name, dtype rule and gradient."""
 from .. import optable
-from ..dtypes import check_dtype, upcast
+from ..dtypes import COMPLEX64, check_dtype, upcast
 from ..engine import ENGINE
 from ..optable import FLOAT, LOGICAL, TEST
 from ..tensor import Tensor
-from .core import as_pair, as_tensor, broadcast_shapes, constant, op, run, view, with_grad
+from .core import (as_pair, as_tensor, broadcast_shapes, constant, is_complex, number, on_complex, op, run,
+                   view, with_grad)
 
 
 def _unary_op(row):
@@ -20,6 +21,8 @@ def _unary_op(row):
 
     def general(x):
         x = as_tensor(x, "x", name)
+        if x.dtype == COMPLEX64:  # abs and neg take it; other ops raise
+            return on_complex(name, x)
         if row.dtype == LOGICAL and x.dtype != "bool":
             raise TypeError(f"{name}: argument 'x' must be bool, got {x.dtype}")
         if row.dtype == FLOAT and x.dtype != "float32":
@@ -30,7 +33,7 @@ def _unary_op(row):
 
     def f(x):
         # the common case makes no intermediate tensor, so it needs no scope of its own
-        if isinstance(x, Tensor) and (ready is None or x.dtype == ready):
+        if isinstance(x, Tensor) and (x.dtype == ready if ready else x.dtype != COMPLEX64):
             return kernel(x)
         return general(x)
     f.__name__ = f.__qualname__ = name
@@ -43,12 +46,19 @@ def _binary_op(row):
     out_bool = row.dtype in (TEST, LOGICAL)
 
     def kernel(a, b):
-        shape = a.shape if a.shape == b.shape else broadcast_shapes(name, a.shape, b.shape)
+        if a.shape == b.shape:
+            shape = a.shape
+        else:
+            a._check_alive(name)  # a disposed operand is the error to report, not its shape
+            b._check_alive(name)
+            shape = broadcast_shapes(name, a.shape, b.shape)
         backward = None if grad is None else (lambda dy, y: grad(dy, a, b, y))
         return run(name, (a, b), shape, "bool" if out_bool else a.dtype,
                    lambda be, a, b: be.binary(name, a, b, shape), backward)
 
     def general(a, b):
+        if is_complex(a) or is_complex(b):  # add, sub and mul take it; other ops raise
+            return on_complex(name, a, b)
         a, b = as_pair(a, b, name)
         if row.dtype == LOGICAL:
             if a.dtype != "bool" or b.dtype != "bool":
@@ -93,9 +103,9 @@ _true_div = _g.pop("div")
 
 @op
 def div(a, b):
-    """a / b; for two int32 tensors, floor division (as tfjs does)."""
+    """a / b; floor division when the common dtype is int32 (as tfjs, which upcasts first)."""
     a, b = as_pair(a, b, "div")
-    if a.dtype == "int32" and b.dtype == "int32":
+    if upcast(a.dtype, b.dtype) == "int32":  # also bool with int32: true division would truncate
         return floor_div(a, b)
     return _true_div(a, b)
 
@@ -103,11 +113,26 @@ def div(a, b):
 @op
 def cast(x, dtype):
     x = as_tensor(x, "x", "cast")
+    if dtype is None:
+        raise TypeError("cast: argument 'dtype' must be 'float32', 'int32' or 'bool', got None")
     dtype = check_dtype(dtype, "cast")
+    if x.dtype == COMPLEX64:  # its real part, as tfjs casts it
+        return on_complex("cast", x, dtype)
     if dtype == x.dtype:
         return clone(x)
     grad = (lambda dy, y: (cast(dy, x.dtype) if x.dtype == "float32" else None,))
+    if dtype == "int32" and x.dtype == "float32":
+        return with_grad([x], lambda: _saturated_int32(x), grad)
     return run("cast", (x,), x.shape, dtype, lambda be, x: be.cast(x, dtype), grad)
+
+
+def _saturated_int32(x):
+    """float32 to int32 toward zero, NaN as 0 and out-of-range values saturated, as tensor(values,
+    'int32') converts them: kernels (NumPy, GLSL) leave conversions past the int32 range undefined,
+    so values are clamped first, and those >= 2**31 (past the largest float32 below it) replaced."""
+    inside = minimum(maximum(x, -2.0 ** 31), 2147483520.0)
+    y = run("cast", (inside,), x.shape, "int32", lambda be, x: be.cast(x, "int32"))
+    return where(greater_equal(x, 2.0 ** 31), constant(2 ** 31 - 1, "int32"), y)
 
 
 @op
@@ -144,13 +169,14 @@ def where(condition, a, b):
 def step(x, alpha=0.0):
     """1 where x > 0, alpha elsewhere; its gradient is zero (as in tfjs)."""
     x = as_tensor(x, "x", "step")
+    number(alpha, "step", "alpha")
     forward = lambda: where(greater(x, 0), 1.0 if x.dtype == "float32" else 1, alpha)  # noqa: E731
     return with_grad([x], forward, lambda dy, y: (mul(dy, 0.0),))
 
 
 @op
 def leaky_relu(x, alpha=0.2):
-    return prelu(x, alpha)
+    return prelu(x, number(alpha, "leaky_relu", "alpha"))
 
 
 @op
@@ -160,7 +186,9 @@ def log_sigmoid(x):
 
 @op
 def clip_by_value(x, clip_value_min, clip_value_max):
-    if clip_value_min > clip_value_max:
+    number(clip_value_min, "clip_by_value", "clip_value_min")
+    number(clip_value_max, "clip_by_value", "clip_value_max")
+    if not clip_value_min <= clip_value_max:  # NaN too
         raise ValueError(f"clip_by_value: clip_value_min ({clip_value_min}) must be <= "
                          f"clip_value_max ({clip_value_max})")
     return minimum(maximum(x, clip_value_min), clip_value_max)
@@ -168,6 +196,8 @@ def clip_by_value(x, clip_value_min, clip_value_max):
 
 @op
 def add_n(tensors):
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"add_n: argument 'tensors' must be a list of tensors, got {type(tensors).__name__}")
     if not tensors:
         raise ValueError("add_n: argument 'tensors' must be a non-empty list of tensors")
     shapes = {as_tensor(t, "tensors", "add_n").shape for t in tensors}

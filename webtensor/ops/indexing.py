@@ -5,7 +5,7 @@ import numpy as np
 from ..dtypes import check_dtype
 from ..engine import ENGINE
 from ..tensor import Tensor
-from .core import as_tensor, norm_axis, op, run, shape_size
+from .core import MAX_SIZE, as_indices, as_int, as_tensor, host_number, norm_axis, op, run, shape_size
 from .creation import fill, range as arange
 from .elementwise import cast, equal, where
 from .linalg import matmul
@@ -16,9 +16,7 @@ from .shape import _strided_slice, expand_dims, flatten, reshape
 def gather(x, indices, axis=0, batch_dims=0):
     """x's slices along `axis` at `indices` (int32). Indices out of range give zeros."""
     x = as_tensor(x, "x", "gather")
-    indices = as_tensor(indices, "indices", "gather", "int32")
-    if indices.dtype != "int32":
-        raise TypeError(f"gather: argument 'indices' must be int32, got {indices.dtype}")
+    indices = as_indices(indices, "indices", "gather")
     if batch_dims:
         raise ValueError("gather: batch_dims other than 0 is not supported")
     axis = norm_axis(axis, x.rank, "gather")
@@ -80,12 +78,18 @@ def getitem(x, key):
             continue
         d = x.shape[axis]
         if isinstance(k, slice):
+            if not all(v is None or isinstance(v, (int, np.integer, Tensor)) for v in (k.start, k.stop, k.step)):
+                raise TypeError(f"getitem: slice index {k!r} must have ints or None as start, stop and step")
+            if k.step == 0:
+                raise ValueError(f"getitem: slice index {k!r} has step 0; a step must not be 0")
             start, stop, step = k.indices(d)
             n = len(range(start, stop, step))
             begin.append(start if n else 0)
             size.append(n)
             steps.append(step)
             out_shape.append(n)
+        elif isinstance(k, (bool, np.bool_)):
+            raise TypeError(f"getitem: unsupported index {k!r}; a boolean index must be a list or array mask")
         elif isinstance(k, (int, np.integer)):
             if not -d <= k < d:
                 raise IndexError(f"getitem: index {k} is out of bounds for axis {axis} with size {d}")
@@ -106,11 +110,13 @@ def _index(x, begin, size, steps, out_shape):
 
 @op
 def one_hot(indices, depth, on_value=1, off_value=0, dtype="int32"):
-    indices = as_tensor(indices, "indices", "one_hot", "int32")
-    if indices.dtype != "int32":
-        raise TypeError(f"one_hot: argument 'indices' must be int32, got {indices.dtype}")
-    if depth < 1:
-        raise ValueError(f"one_hot: depth must be >= 1, got {depth}")
+    indices = as_indices(indices, "indices", "one_hot")
+    depth = as_int(depth, "one_hot", "depth")
+    if depth < 1 or depth * max(indices.size, 1) > MAX_SIZE:
+        raise ValueError(f"one_hot: argument 'depth' must be >= 1, and {indices.size} indices times depth at "
+                         f"most 2**31 - 1 elements, got {depth}")
     dtype = check_dtype(dtype, "one_hot")
+    on_value = host_number(on_value, dtype, "one_hot", "on_value")
+    off_value = host_number(off_value, dtype, "one_hot", "off_value")
     hot = equal(expand_dims(indices, -1), arange(int(depth), dtype="int32"))
     return where(hot, fill((), on_value, dtype), fill((), off_value, dtype))

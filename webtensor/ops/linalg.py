@@ -45,8 +45,8 @@ def matmul(a, b, transpose_a=False, transpose_b=False):
 
 def _batched(x, batch):
     """x as [B, rows, cols]: B is 1 when x has no batch dims of its own, so the kernel
-    broadcasts it; other partial batch shapes are broadcast here."""
-    if shape_size(x.shape[:-2]) == 1 and shape_size(batch) != 1:
+    broadcasts it; other partial batch shapes (and any to an empty batch) are broadcast here."""
+    if shape_size(x.shape[:-2]) == 1 and shape_size(batch) > 1:
         return reshape(x, (1,) + x.shape[-2:])
     if x.shape[:-2] != batch:
         x = broadcast_to(x, batch + x.shape[-2:])
@@ -61,7 +61,8 @@ def dot(t1, t2):
     k_a, k_b = a.shape[-1], b.shape[0]
     if k_a != k_b:
         raise ValueError(f"dot: inner dimensions differ: shapes {a.shape} and {b.shape}")
-    out = matmul(reshape(a, [-1, k_a]), reshape(b, [k_b, -1]))
+    rows, cols = a.shape[0] if a.rank == 2 else 1, b.shape[1] if b.rank == 2 else 1  # not -1: k may be 0
+    out = matmul(reshape(a, [rows, k_a]), reshape(b, [k_b, cols]))
     return reshape(out, a.shape[:-1] + b.shape[1:])
 
 

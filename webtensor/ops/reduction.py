@@ -65,6 +65,8 @@ def _arg(name):
     def f(x, axis=0):
         x = _numeric(as_tensor(x, "x", name), name)
         axis = norm_axis(axis, x.rank, name)
+        if x.rank and x.shape[axis] == 0 and shape_size(x.shape[:axis] + x.shape[axis + 1:]) > 0:
+            raise ValueError(f"{name}: axis {axis} of shape {x.shape} is empty: it has no {name[3:]}imum")
         moved = move_axis_last(x, axis)
         x2 = reshape(moved, [shape_size(moved.shape[:-1]), x.shape[axis]])
         out = run(name, (x2,), (x2.shape[0],), "int32", lambda be, x2: be.arg_reduce(name, x2))

@@ -9,11 +9,14 @@ from ..backends.base import contiguous_strides
 from ..dtypes import upcast
 from ..engine import ENGINE
 from ..tensor import Tensor
-from .core import as_tensor, norm_axes, norm_axis, op, run, shape_size, view
+from .core import (as_tensor, host_number, int_list, is_complex, is_int, norm_axes, norm_axis, on_complex, op, run,
+                   shape_size, view)
 from .elementwise import cast, clone
 
 
 def _strided(name, x, shape, strides, offset, backward):
+    if is_complex(x):  # its real and imaginary parts move alike
+        return on_complex("_parts", lambda part: _strided(name, part, shape, strides, offset, backward), x)
     shape = tuple(int(d) for d in shape)
     strides, offset = tuple(strides), int(offset)
     return run(name, (x,), shape, x.dtype, lambda be, x: be.strided(x, shape, strides, offset), backward)
@@ -22,7 +25,7 @@ def _strided(name, x, shape, strides, offset, backward):
 @op
 def reshape(x, shape):
     x = as_tensor(x, "x", "reshape")
-    shape = [int(d) for d in (shape if isinstance(shape, (list, tuple)) else [shape])]
+    shape = int_list(shape, "reshape", "shape")
     if shape.count(-1) > 1:
         raise ValueError(f"reshape: shape {tuple(shape)} has more than one -1")
     if -1 in shape:
@@ -64,9 +67,10 @@ def squeeze(x, axis=None):
 @op
 def transpose(x, perm=None):
     x = as_tensor(x, "x", "transpose")
-    perm = list(range(x.rank))[::-1] if perm is None else [int(p) for p in perm]
+    perm = list(range(x.rank))[::-1] if perm is None else int_list(perm, "transpose", "perm")
     if sorted(perm) != list(range(x.rank)):
-        raise ValueError(f"transpose: perm {perm} is not a permutation of the axes of shape {x.shape}")
+        raise ValueError(f"transpose: argument 'perm' must hold each axis of shape {x.shape} once "
+                         f"(a permutation of 0..{x.rank - 1}), got {perm}")
     strides = contiguous_strides(x.shape)
     inverse = list(np.argsort(perm))
     return _strided("transpose", x, [x.shape[p] for p in perm], [strides[p] for p in perm], 0,
@@ -91,7 +95,7 @@ def move_last_axis(x, axis):
 @op
 def broadcast_to(x, shape):
     x = as_tensor(x, "x", "broadcast_to")
-    shape = tuple(int(d) for d in shape)
+    shape = tuple(int_list(shape, "broadcast_to", "shape"))
     lead = len(shape) - x.rank
     if lead < 0 or builtins.any(d not in (1, s) for d, s in zip(x.shape, shape[lead:])):
         raise ValueError(f"broadcast_to: cannot broadcast shape {x.shape} to {shape}")
@@ -103,10 +107,12 @@ def broadcast_to(x, shape):
 
 
 def _check_begin_size(x, begin, size):
-    if isinstance(begin, int):
-        begin = [begin]
-    begin = list(begin) + [0] * (x.rank - len(begin))
-    size = [-1] * x.rank if size is None else ([size] if isinstance(size, int) else list(size))
+    begin = int_list(begin, "slice", "begin")
+    size = [-1] * x.rank if size is None else int_list(size, "slice", "size")
+    for arg, v in (("begin", begin), ("size", size)):
+        if len(v) > x.rank:
+            raise ValueError(f"slice: argument '{arg}' has {len(v)} entries for a tensor of shape {x.shape}")
+    begin = begin + [0] * (x.rank - len(begin))
     size = size + [-1] * (x.rank - len(size))
     size = [x.shape[i] - begin[i] if s == -1 else s for i, s in enumerate(size)]
     for i in range(x.rank):
@@ -160,7 +166,14 @@ def _unslice(dy, shape, begin, steps):
 @op
 def pad(x, paddings, constant_value=0):
     x = as_tensor(x, "x", "pad")
-    paddings = [tuple(int(v) for v in p) for p in paddings]
+    if x.rank == 0:
+        raise ValueError("pad: argument 'x' must have rank >= 1 (as in tfjs, a scalar has nothing to pad)")
+    try:
+        paddings = [tuple(int_list(p, "pad", "paddings")) for p in paddings]
+    except TypeError:
+        raise TypeError(f"pad: argument 'paddings' must be {x.rank} pairs of non-negative ints for shape "
+                        f"{x.shape}, got {paddings!r}") from None
+    constant_value = host_number(constant_value, x.dtype, "pad", "constant_value")
     if len(paddings) != x.rank or builtins.any(len(p) != 2 or p[0] < 0 or p[1] < 0 for p in paddings):
         raise ValueError(f"pad: paddings must be {x.rank} pairs of non-negative ints for shape "
                          f"{x.shape}, got {paddings}")
@@ -189,6 +202,8 @@ def concat(tensors, axis=0):
     for x in xs:
         if x.rank != rank or x.shape[:axis] + x.shape[axis + 1:] != xs[0].shape[:axis] + xs[0].shape[axis + 1:]:
             raise ValueError(f"concat: shapes {[t.shape for t in xs]} differ outside axis {axis}")
+    if builtins.any(is_complex(x) for x in xs):
+        return on_complex("concat", xs, axis)
     dtype = upcast(*(x.dtype for x in xs))
     xs = [cast(x, dtype) if x.dtype != dtype else x for x in xs]
     if len(xs) == 1:
@@ -221,6 +236,8 @@ def stack(tensors, axis=0):
     xs = [as_tensor(t, f"tensors[{i}]", "stack") for i, t in enumerate(tensors)]
     if len({x.shape for x in xs}) > 1:
         raise ValueError(f"stack: all tensors must have the same shape, got {[x.shape for x in xs]}")
+    if len({x.dtype for x in xs}) > 1:  # as tfjs (concat upcasts, stack does not)
+        raise TypeError(f"stack: all tensors must have the same dtype, got {[x.dtype for x in xs]}")
     axis = norm_axis(axis, xs[0].rank + 1, "stack")
     return concat([expand_dims(x, axis) for x in xs], axis)
 
@@ -244,18 +261,19 @@ def split(x, num_or_size_splits, axis=0):
     x = as_tensor(x, "x", "split")
     axis = norm_axis(axis, x.rank, "split")
     n = x.shape[axis]
-    if isinstance(num_or_size_splits, int):
-        if num_or_size_splits <= 0 or n % num_or_size_splits:
-            raise ValueError(f"split: axis {axis} of size {n} cannot be split into "
-                             f"{num_or_size_splits} equal parts")
-        sizes = [n // num_or_size_splits] * num_or_size_splits
+    if is_int(num_or_size_splits):
+        k = int(num_or_size_splits)
+        if k <= 0 or n % k:
+            raise ValueError(f"split: argument 'num_or_size_splits' ({k}) must divide axis {axis} of size "
+                             f"{n} into equal parts")
+        sizes = [n // k] * k
     else:
-        sizes = list(num_or_size_splits)
+        sizes = int_list(num_or_size_splits, "split", "num_or_size_splits")
         if sizes.count(-1) == 1:
             sizes[sizes.index(-1)] = n - (builtins.sum(sizes) + 1)
         if builtins.sum(sizes) != n or builtins.any(s < 0 for s in sizes):
-            raise ValueError(f"split: sizes {list(num_or_size_splits)} do not add up to {n}, "
-                             f"the size of axis {axis}")
+            raise ValueError(f"split: argument 'num_or_size_splits' {list(num_or_size_splits)} must be sizes "
+                             f"adding up to {n}, the size of axis {axis} (one of them may be -1)")
     out, start = [], 0
     for s in sizes:
         begin, size = [0] * x.rank, list(x.shape)
@@ -268,7 +286,7 @@ def split(x, num_or_size_splits, axis=0):
 @op
 def tile(x, reps):
     x = as_tensor(x, "x", "tile")
-    reps = [int(r) for r in reps]
+    reps = int_list(reps, "tile", "reps")
     if len(reps) != x.rank or builtins.any(r < 0 for r in reps):
         raise ValueError(f"tile: reps must be {x.rank} non-negative ints for shape {x.shape}, got {reps}")
     interleaved = [v for d in x.shape for v in (1, d)]

@@ -1,5 +1,5 @@
-"""tfjs's tf.signal: the Hann and Hamming windows and frame. (stft needs complex64, which
-webtensor does not have.)"""
+"""tfjs's tf.signal: the Hann and Hamming windows and frame (stft, which needs the FFT, is in
+spectral.py)."""
 import numpy as np
 
 from .core import as_tensor, from_values, op

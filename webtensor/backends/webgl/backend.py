@@ -552,3 +552,28 @@ class WebGLBackend(Backend):
         return self._run(("gather",), lambda: codegen.simple("gather", [("X", "texel"), ("I", "texel")]),
                          ["X", "I"], [x.handle, indices.handle], outer * k * inner,
                          [("u_n", n), ("u_k", k), ("u_inner", inner)], "gather")
+
+    # ---- images (wt.browser) ----
+    def from_pixels(self, source, width, height, channels):
+        """int32 [height, width, channels] of an image source (context.pixel_texture's), uploaded
+        straight into a texture and converted there (from_pixels.glsl): no copy through Python."""
+        ctx = self.ctx
+        ctx.check("from_pixels")
+        pixels = ctx.pixel_texture(source, width, height)
+        size = width * height * channels
+        try:
+            return self._run(("from_pixels",), lambda: codegen.simple("from_pixels", [("P", "texel")]), ["P"],
+                             [pixels], size, [("u_width", width), ("u_channels", channels), ("u_size", size)],
+                             "from_pixels")
+        finally:
+            ctx.delete(pixels)
+
+    def read_bytes(self, a, op):
+        """A buffer of byte values (0..255) as a JS Uint8ClampedArray, read from its texture into
+        JS memory (to_pixels, draw): never through Python."""
+        self.ctx.check(op)
+        return self.ctx.download_bytes(self._texture(a, op), a.size)
+
+    async def read_bytes_async(self, a, op):
+        self.ctx.check(op)
+        return await self.ctx.download_bytes_async(self._texture(a, op), a.size)

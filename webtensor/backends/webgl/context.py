@@ -386,6 +386,9 @@ class GLContext:
         except BaseException:
             gl.deleteTexture(t)
             raise
+        if gl.getError() == gl.OUT_OF_MEMORY:  # as texture_wh
+            gl.deleteTexture(t)
+            raise MemoryError(f"webgl: out of GPU memory uploading a {width}x{height} image")
         for param in (self.TEXTURE_MIN_FILTER, self.TEXTURE_MAG_FILTER):  # else incomplete (mipmaps)
             gl.texParameteri(self.TEXTURE_2D, param, self.NEAREST)
         self.num_textures += 1
