@@ -226,3 +226,11 @@ def test_errors(backend):
         expect(lambda: wt.add(c, three), ValueError, "add", "(2,)", "(3,)")
         expect(lambda: wt.print(c), TypeError, "to_string", "complex64")
         expect(lambda: wt.add(c, np.array([1j, 2j])), TypeError, "add", "complex")  # values: wt.complex
+
+
+def test_transpose_conjugate(backend):
+    with wt.tidy():
+        c = wt.complex(wt.tensor([[1.0, 2.0, 3.0]]), wt.tensor([[4.0, -5.0, 6.0]]))
+        np.testing.assert_allclose(wt.transpose(c, conjugate=True).numpy(), np.conj(c.numpy()).T)
+        np.testing.assert_allclose(wt.transpose(c).numpy(), c.numpy().T)
+        np.testing.assert_allclose(wt.transpose(wt.tensor([[1.0, 2.0]]), conjugate=True).numpy(), [[1.0], [2.0]])

@@ -54,8 +54,6 @@ MISSING = {  # tfjs ops (webtensor paths) without a twin today
 }
 
 SIGNATURE_GAPS = {  # webtensor path -> how its parameters differ from tfjs's today
-    # tfjs's conjugate is for complex64 tensors, which webtensor does not have
-    "transpose": "no conjugate (it is for complex64, not supported yet)",
 }
 
 

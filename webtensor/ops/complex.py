@@ -137,6 +137,7 @@ COMPLEX_OPS.update({
     "sub": _binary("sub", lambda ar, ai, br, bi: (sub(ar, br), sub(ai, bi))),
     "mul": _binary("mul", lambda ar, ai, br, bi: (sub(mul(ar, br), mul(ai, bi)), add(mul(ar, bi), mul(ai, br)))),
     "neg": lambda x: _make(*(neg(p) for p in _split(x))),
+    "conj": lambda x: (lambda re, im: _make(re, neg(im)))(*_split(x)),
     "abs": _abs,
     "cast": _cast,
     "concat": _concat,

@@ -65,7 +65,9 @@ def squeeze(x, axis=None):
 
 
 @op
-def transpose(x, perm=None):
+def transpose(x, perm=None, conjugate=False):
+    """x with its axes permuted (reversed by default); conjugate=True also negates a complex64
+    tensor's imaginary part (ignored for real tensors, as tfjs)."""
     x = as_tensor(x, "x", "transpose")
     perm = list(range(x.rank))[::-1] if perm is None else int_list(perm, "transpose", "perm")
     if sorted(perm) != list(range(x.rank)):
@@ -73,8 +75,9 @@ def transpose(x, perm=None):
                          f"(a permutation of 0..{x.rank - 1}), got {perm}")
     strides = contiguous_strides(x.shape)
     inverse = list(np.argsort(perm))
-    return _strided("transpose", x, [x.shape[p] for p in perm], [strides[p] for p in perm], 0,
-                    lambda dy, y: (transpose(dy, inverse),))
+    out = _strided("transpose", x, [x.shape[p] for p in perm], [strides[p] for p in perm], 0,
+                   lambda dy, y: (transpose(dy, inverse),))
+    return on_complex("conj", out) if conjugate and is_complex(out) else out
 
 
 def move_axis_last(x, axis):
