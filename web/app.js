@@ -1,25 +1,8 @@
-// Loads Pyodide and webtensor, then runs demo.py, which reports back through window.wtDemo.
-//
-// Where Pyodide and the wheel come from, first match wins:
-//   ?pyodide=URL&wheel=URL             query parameters
-//   config.json                        written by `webtensor serve` (local copies)
-//   the Pyodide CDN and the `webtensor` package from PyPI otherwise
-const PYODIDE_CDN = "https://cdn.jsdelivr.net/pyodide/v0.27.7/full/";
-const $ = (id) => document.getElementById(id);
+// Loads Pyodide and webtensor (from where sources.js says), then runs demo.py, which reports
+// back through window.wtDemo.
+import { sources } from "./sources.js";
 
-async function sources() {
-  const query = new URLSearchParams(location.search);
-  let config = {};
-  try {
-    const reply = await fetch("config.json");
-    if (reply.ok) config = await reply.json();
-  } catch { /* a plain static host has none */ }
-  const wheels = query.getAll("wheel");
-  return {
-    indexURL: new URL(query.get("pyodide") || config.pyodide || PYODIDE_CDN, location.href).href,
-    wheels: wheels.length ? wheels : (config.wheels || ["webtensor"]),
-  };
-}
+const $ = (id) => document.getElementById(id);
 
 // The page state the demo reports into; tests read it too.
 const state = (window.wtDemo = { done: false, error: null, backend: null, losses: [] });

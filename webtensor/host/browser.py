@@ -47,10 +47,14 @@ def install_chromium(cfg=None) -> str | None:
     return find_chromium(cfg)
 
 
+_PLAYWRIGHT = []  # [the running Playwright, then each open Chromium]
+
+
 class Chromium:
     """The launched browser; a context manager."""
 
-    def __init__(self, headed=False):
+    def __init__(self, headed=False, args=()):
+        """args: command-line switches added to the configured ones (e.g. a fake camera)."""
         from playwright.sync_api import sync_playwright
         cfg = config()
         executable = find_chromium(cfg)
@@ -58,13 +62,17 @@ class Chromium:
             raise PyodideError("no Chromium found: install the `chromium` package or set "
                                f"{cfg['EXECUTABLE_ENV']} (`webtensor setup` installs it)")
         self.timeout_s = cfg["RUN_TIMEOUT_S"]
-        self._pw = sync_playwright().start()
+        # one Playwright for every browser open at once: a second sync_playwright() inside the
+        # first one's event loop is refused (a test may open its own Chromium with other switches)
+        if not _PLAYWRIGHT:
+            _PLAYWRIGHT.append(sync_playwright().start())
+        _PLAYWRIGHT.append(self)
         try:
-            self.browser = self._pw.chromium.launch(
-                executable_path=executable, args=cfg["ARGS"],
+            self.browser = _PLAYWRIGHT[0].chromium.launch(
+                executable_path=executable, args=[*cfg["ARGS"], *args],
                 headless=cfg["HEADLESS"] and not headed)
         except Exception:
-            self._pw.stop()
+            self._release()
             raise
 
     def new_page(self):
@@ -72,7 +80,12 @@ class Chromium:
 
     def close(self):
         self.browser.close()
-        self._pw.stop()
+        self._release()
+
+    def _release(self):
+        _PLAYWRIGHT.remove(self)
+        if len(_PLAYWRIGHT) == 1:  # the last browser: stop Playwright
+            _PLAYWRIGHT.pop().stop()
 
     def __enter__(self):
         return self
