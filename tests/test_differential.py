@@ -182,15 +182,6 @@ def _int_powers(compute, a, b):
     return (_no_zeros(a) if compute == "int32" and (np.asarray(b) < 0).any() else a), b
 
 
-def _webgl_powers(compute, a, b):
-    """WebGL: pow(0, y) is exp2(y * log2(0)), and SwiftShader's log2(0) is finite (0 ** 0.4 gives
-    5e-16, 0 ** -0.8 gives 8e31, not inf): no zero bases. int32 powers are rounded, floor(p + 0.5),
-    so 2 ** -1 is 1, not 0: no negative int32 exponents (both WebGL bugs, reported)."""
-    if compute == "int32":
-        b = np.asarray(np.abs(b)) if isinstance(b, np.ndarray) else abs(b)
-    return _no_zeros(a), b
-
-
 NO_INF = (NAN, 0.0, -0.0)  # e.g. mod(x, inf) and inf // x: NumPy, tfjs and GLSL all disagree
 UNARY = {
     "neg": Spec(lambda x: -x, ints=(-99, 99), kind=None, signed_zero=True),
@@ -200,10 +191,7 @@ UNARY = {
     "rsqrt": Spec(lambda x: 1 / x ** 0.5, (0, 9), (0, 20), SPECIALS + (-1.0,)),
     "exp": Spec(np.exp, (-10, 10), (-10, 10)),
     "log": Spec(np.log, (0, 10), (0, 20), SPECIALS + (-1.0,)),
-    # WebGL's log1p_ takes GLSL's log of 1 + x <= 0, which is undefined: SwiftShader gives
-    # log1p(-1) = -88, log1p(-2) = 0 (reported), so no x <= -1 there
-    "log1p": Spec(np.log1p, (-0.99, 10), (-1, 20), SPECIALS + (-2.0,),
-                  webgl={"specials": (NAN, INF, 0.0, -0.0), "ints": (0, 20)}),
+    "log1p": Spec(np.log1p, (-0.99, 10), (-1, 20), SPECIALS + (-2.0, -1.0)),
     "expm1": Spec(np.expm1, (-10, 10), (-10, 10)),
     "sin": Spec(np.sin, (-6, 6), (-6, 6)),
     "cos": Spec(np.cos, (-6, 6), (-6, 6)),
@@ -214,12 +202,9 @@ UNARY = {
     "sinh": Spec(np.sinh, (-5, 5), (-5, 5)),
     "cosh": Spec(np.cosh, (-5, 5), (-5, 5)),
     "tanh": Spec(np.tanh, (-10, 10), (-20, 20)),
-    "asinh": Spec(np.arcsinh, (-10, 10), webgl={"specials": NO_INF}),  # SwiftShader: asinh(-inf) = 89 (reported)
-    # GLSL leaves acosh(x < 1) and atanh(|x| >= 1) undefined: SwiftShader gives acosh(0.5) = 89.1,
-    # atanh(2) = 0.549, atanh(-1) = -44 (reported), so no such inputs on WebGL
-    "acosh": Spec(np.arccosh, (1, 8), (1, 9), SPECIALS + (0.5,), webgl={"specials": (NAN, INF)}),
-    "atanh": Spec(np.arctanh, (-0.99, 0.99), (-1, 1), SPECIALS + (1.0, -1.0, 2.0),
-                  webgl={"specials": NO_INF, "ints": None}),
+    "asinh": Spec(np.arcsinh, (-10, 10)),
+    "acosh": Spec(np.arccosh, (1, 8), (1, 9), SPECIALS + (0.5,)),
+    "atanh": Spec(np.arctanh, (-0.99, 0.99), (-1, 1), SPECIALS + (1.0, -1.0, 2.0)),
     "sigmoid": Spec(lambda x: 1 / (1 + np.exp(-x)), (-10, 10)),
     "softplus": Spec(lambda x: np.log1p(np.exp(x)), (-20, 20)),
     "sign": Spec(lambda x: np.where(x > 0, 1, np.where(x < 0, -1, x)), kind=None),
@@ -249,16 +234,12 @@ BINARY = {
                 a - b * np.floor(a / b),
                 ints=(-20, 20), specials=NO_INF, kind="basic", fix=_quotients_away_from_integers),
     "pow": Spec(lambda a, b: _int_pow(a, b) if a.dtype.kind == "i" else a ** b, ((-3, 3), (-3, 3)),
-                ((-4, 4), (-3, 5)), fix=_int_powers,
-                # and WebGL's 1 ** inf and 1 ** nan are inf (reported; NumPy's are 1, JavaScript's NaN)
-                webgl={"fix": _webgl_powers, "specials": (0.0, -0.0)}),
+                ((-4, 4), (-3, 5)), fix=_int_powers),  # 1 ** nan is 1 (NumPy; JavaScript's is NaN)
     "maximum": Spec(lambda a, b: _nan_or(a, b, np.where(a > b, a, b)), kind=None),
     "minimum": Spec(lambda a, b: _nan_or(a, b, np.where(a < b, a, b)), kind=None),
     "squared_difference": Spec(lambda a, b: (a - b) * (a - b), ints=(-99, 99), kind="basic"),
-    # GLSL's atan(y, x) ignores the sign of a zero y: atan2(-0.0, -6) is pi on WebGL (reported)
-    "atan2": Spec(np.arctan2, webgl={"specials": (NAN, INF, -INF, 0.0)}),
-    # WebGL's NaN check makes prelu(4, alpha=nan) NaN, not 4 (reported)
-    "prelu": Spec(lambda x, alpha: np.where(x > 0, x, alpha * x), kind="basic", webgl={"specials": SPECIALS[1:]}),
+    "atan2": Spec(np.arctan2, signed_zero=True),
+    "prelu": Spec(lambda x, alpha: np.where(x > 0, x, alpha * x), kind="basic"),
     "equal": Spec(lambda a, b: a == b),
     "not_equal": Spec(lambda a, b: a != b),
     "less": Spec(lambda a, b: a < b),
@@ -498,10 +479,8 @@ def test_reduction(backend, name):
     for case in range(n_cases(12)):
         shape = rand_shape(g)
         dtype = str(g.choice(["float32", "float32", "int32", "bool"]))
-        # NaN: tfjs's argmax skips it, NumPy's returns it, no agreed answer. WebGL's min/max lose
-        # it (min([nan, -inf, -inf, -0.9]) is -inf: reported)
-        nan = not (name.startswith("arg") or backend == "webgl" and name in ("max", "min"))
-        x = values(g, shape, dtype, specials=SPECIALS if nan else SPECIALS[1:])
+        # NaN: tfjs's argmax skips it, NumPy's returns it, no agreed answer
+        x = values(g, shape, dtype, specials=SPECIALS[1:] if name.startswith("arg") else SPECIALS)
         if name in ("prod", "mean") and dtype == "float32":
             x = np.where(np.abs(x) > 2, x / 2, x).astype(np.float32)  # products of 100 numbers in float32
         if name == "prod" and dtype == "int32":
@@ -798,19 +777,22 @@ def cast_reference(x, dtype):
 
 
 def held(x, backend):
-    """The values a backend holds exactly. WebGL: int32 is float32 on textures, exact to 2**24 (as
-    int32 inputs and results: inf saturates past it), and GPUs flush float32 subnormals to zero."""
+    """The values a backend holds exactly. WebGL: int32 is float32 on textures, exact to 2**24,
+    and GPUs flush float32 subnormals to zero (both inherent to float32 textures). (Float32 casts
+    to int32 are exact there: truncated float32 values are float32 values.)"""
     if backend != "webgl":
         return x
     a = np.abs(x.astype(np.float64))
-    return x[np.isnan(a) | (a <= 2 ** 24) & ((a == 0) | (a >= np.finfo(np.float32).tiny))]
+    if x.dtype.kind == "i":
+        return x[a <= 2 ** 24]
+    return x[np.isnan(a) | (a == 0) | (a >= np.finfo(np.float32).tiny)]
 
 
 def cast_values(g, shape, dtype, backend):
     if dtype == "bool":
         return values(g, shape, "bool")
     edges = held(np.asarray(FLOAT_EDGES if dtype == "float32" else INT_EDGES, NP[dtype]), backend)
-    x = values(g, shape, dtype, -300, 300, (-300, 300), SPECIALS if backend == "cpu" else NO_INF)
+    x = values(g, shape, dtype, -300, 300, (-300, 300))
     return np.where(g.random(shape) < 0.5, edges[g.integers(0, len(edges), shape)], x).astype(NP[dtype])
 
 
@@ -847,39 +829,69 @@ def test_cast_edges(backend):
             for dst in NP:
                 check(wt.cast(t, dst), cast_reference(x, dst), dst, f"{src} {show(x)} to {dst}", signed_zero=True)
                 back = cast_reference(cast_reference(x, dst), src)
-                # WebGL: trunc(-0.5) is -0.0, which an int32 texture keeps and gives back as a float
-                # (reported); the int32 values read the same
                 check(wt.cast(wt.cast(t, dst), src), back, src, f"{src} {show(x)} to {dst} and back",
-                      signed_zero=backend != "webgl")
+                      signed_zero=True)
 
 
 # ---------------------------------------------------------------- what the generator found
 
-I32 = np.int32
-REGRESSIONS = [  # (what was wrong, the op, its NumPy value, cpu only: where WebGL holds no such int32)
-    ("div(bool, int32) truncated instead of flooring", lambda: wt.div(wt.tensor([True]), wt.tensor(I32([-7]))),
-     I32([-1]), False),
-    ("dot with an inner size 0 failed in reshape", lambda: wt.dot(wt.zeros([2, 0]), wt.zeros([0])),
-     np.zeros(2, np.float32), False),
-    ("matmul of an empty batch with an unbatched operand got a batch of 1",
-     lambda: wt.matmul(wt.ones([3, 2]), wt.ones([0, 2, 4])), np.zeros((0, 3, 4), np.float32), False),
-    ("gather from an axis of size 0 (np.take raised): out of range gives zeros",
-     lambda: wt.gather(wt.zeros([2, 0], "int32"), wt.tensor(I32([0, 1])), 1), np.zeros((2, 2), I32), False),
-    ("cast of inf and of floats past the int32 range gave -2**31: it saturates",
-     lambda: wt.cast(wt.tensor([np.inf, -np.inf, 1e10, 2.0 ** 31, np.nan]), "int32"),
-     I32([2 ** 31 - 1, -2 ** 31, 2 ** 31 - 1, 2 ** 31 - 1, 0]), True),
-    ("tensor(float32 inf, 'int32') was refused (2**31 - 1 rounded up in float32)",
-     lambda: wt.tensor(np.float32([np.inf, -np.inf]), dtype="int32"), I32([2 ** 31 - 1, -2 ** 31]), True),
-]
+I32, F32 = np.int32, np.float32
+PI = F32(np.pi)
 
 
-@pytest.mark.parametrize("what,f,want,cpu_only", REGRESSIONS,
-                         ids=["div", "dot", "matmul", "gather", "cast", "tensor"])
-def test_regression(backend, what, f, want, cpu_only):
-    if cpu_only and backend != "cpu":
-        pytest.skip("int32 past 2**24 is float32 on WebGL textures")
+def f32(*v):
+    return wt.tensor(F32(v))
+
+
+REGRESSIONS = {  # id: (what was wrong, the op, its NumPy value); signs of zeros count
+    "div": ("div(bool, int32) truncated instead of flooring",
+            lambda: wt.div(wt.tensor([True]), wt.tensor(I32([-7]))), I32([-1])),
+    "dot": ("dot with an inner size 0 failed in reshape", lambda: wt.dot(wt.zeros([2, 0]), wt.zeros([0])),
+            np.zeros(2, F32)),
+    "matmul": ("matmul of an empty batch with an unbatched operand got a batch of 1",
+               lambda: wt.matmul(wt.ones([3, 2]), wt.ones([0, 2, 4])), np.zeros((0, 3, 4), F32)),
+    "gather": ("gather from an axis of size 0 (np.take raised): out of range gives zeros",
+               lambda: wt.gather(wt.zeros([2, 0], "int32"), wt.tensor(I32([0, 1])), 1), np.zeros((2, 2), I32)),
+    "cast": ("cast of inf and of floats past the int32 range gave -2**31 (WebGL: when read): it saturates",
+             lambda: wt.cast(f32(INF, -INF, 1e10, 2.0 ** 31, NAN), "int32"),
+             I32([2 ** 31 - 1, -2 ** 31, 2 ** 31 - 1, 2 ** 31 - 1, 0])),
+    "tensor": ("tensor(float32 inf, 'int32') was refused (2**31 - 1 rounded up in float32)",
+               lambda: wt.tensor(F32([INF, -INF]), dtype="int32"), I32([2 ** 31 - 1, -2 ** 31])),
+    # WebGL: GLSL leaves these undefined, or SwiftShader gets them wrong
+    "cast_zero": ("WebGL: an int32 -0.0 (trunc(-0.5), -0) came back as a float32 -0.0",
+                  lambda: wt.concat([wt.cast(wt.cast(f32(-0.5, 0.5), "int32"), "float32"),
+                                     wt.cast(wt.neg(wt.tensor(I32([0]))), "float32")]), F32([0, 0, 0])),
+    "pow_int": ("WebGL: int32 powers were rounded, so 2 ** -1 was 1",
+                lambda: wt.pow(wt.tensor(I32([2, -2, 1, -1, 3, -3])), wt.tensor(I32([-1, -1, -3, -3, 2, 3]))),
+                I32([0, 0, 1, -1, 9, -27])),
+    "pow_zero": ("WebGL: 0 ** y was exp2(y * log2(0)), and SwiftShader's log2(0) is finite",
+                 lambda: wt.pow(f32(0, 0, -0.0, -0.0, -0.0, 0), f32(0.4, -0.8, -1, 3, 0.5, 0)),
+                 F32([0, INF, -INF, -0.0, 0, 1])),
+    "pow_special": ("WebGL: 1 ** inf and 1 ** nan were inf, (-inf) ** 0.5 NaN, 2 ** nan inf",
+                    lambda: wt.pow(f32(1, 1, -1, 2, NAN, -INF, -INF, NAN), f32(INF, NAN, -INF, NAN, 0, 0.5, 3, 1)),
+                    F32([1, 1, 1, NAN, 1, INF, -INF, NAN])),
+    "atanh": ("WebGL: atanh(-1) was -44, atanh(2) 0.549", lambda: wt.atanh(f32(-1, 1, 2, -INF)),
+              F32([-INF, INF, NAN, NAN])),
+    "acosh": ("WebGL: acosh(x < 1) was 89.1", lambda: wt.acosh(f32(0.5, 0, -INF, 1)), F32([NAN, NAN, NAN, 0])),
+    "asinh": ("WebGL: asinh(-inf) was 89.1", lambda: wt.asinh(f32(-INF, INF)), F32([-INF, INF])),
+    "log1p": ("WebGL: log1p(-1) was -88, log1p(-2) 0", lambda: wt.log1p(f32(-1, -2, -1.5, INF, -INF)),
+              F32([-INF, NAN, NAN, INF, NAN])),
+    "atan2": ("WebGL: atan2 ignored the sign of a zero y",
+              lambda: wt.atan2(f32(0, -0.0, -0.0, 0, -0.0), f32(-0.0, 0, -6, 6, -0.0)), F32([PI, -0.0, -PI, 0, -PI])),
+    "prelu": ("WebGL: the NaN check made prelu(4, alpha=nan) NaN",
+              lambda: wt.prelu(f32(4, -1, NAN), f32(NAN, NAN, 2)), F32([4, NAN, NAN])),
+    "min_max": ("WebGL: min and max lost NaN in the fold of their vec4 accumulator",
+                lambda: wt.stack([f(f32(NAN, -INF, -INF, -0.89, 1, 2, 3, 4)) for f in (wt.min, wt.max)]
+                                 + [f(f32(1, 2, 3, 4, 5, NAN, 6, 7)) for f in (wt.min, wt.max)]),
+                F32([NAN, NAN, NAN, NAN])),
+}
+
+
+@pytest.mark.parametrize("name", list(REGRESSIONS))
+def test_regression(backend, name):
+    what, f, want = REGRESSIONS[name]
     with wt.tidy():
-        check(f(), want, dtype_of(want), what)
+        check(f(), want, dtype_of(want), what, signed_zero=True)
 
 
 def test_pad_refuses_a_scalar(backend):

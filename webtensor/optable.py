@@ -91,6 +91,12 @@ def _binary(name, dtype, numpy, glsl, grad=None, **flags):
 
 _ELU = "choose(gt(a, vec4(0.0)), a, expm1_(min(a, 0.0)))"
 _SELU = f"{SELU_SCALE!r} * choose(gt(a, vec4(0.0)), a, {SELU_ALPHA!r} * expm1_(min(a, 0.0)))"
+# GLSL leaves these undefined outside their domains (SwiftShader gives numbers: acosh(0.5) = 89.1,
+# atanh(-1) = -44, asinh(-inf) = 89.1), and its atan(y, x) ignores the sign of a zero y
+_ASINH = "sign(a) * asinh(abs(a))"  # odd, so never log(-inf + inf)
+_ACOSH = "choose(lt(a, vec4(1.0)), vec4(NAN), acosh(a))"
+_ATANH = "choose(lt(abs(a), vec4(1.0)), atanh(a), choose(eq(abs(a), vec4(1.0)), a * INF, vec4(NAN)))"
+_ATAN2 = "choose(eq(a, vec4(0.0)), copysign_(3.14159265 * signbit_(b), a), atan(a, b))"
 
 UNARY = {row.name: row for row in [
     _unary("neg", SAME, np.negative, "-a", lambda dy, x, y: -dy, nan_safe=True),
@@ -111,9 +117,9 @@ UNARY = {row.name: row for row in [
     _unary("sinh", FLOAT, np.sinh, "sinh(a)", lambda dy, x, y: dy * x.cosh()),
     _unary("cosh", FLOAT, np.cosh, "cosh(a)", lambda dy, x, y: dy * x.sinh()),
     _unary("tanh", FLOAT, np.tanh, "tanh(clamp(a, -15.0, 15.0))", lambda dy, x, y: dy * (1.0 - y.square())),
-    _unary("asinh", FLOAT, np.arcsinh, "asinh(a)", lambda dy, x, y: dy.div((x.square() + 1.0).sqrt())),
-    _unary("acosh", FLOAT, np.arccosh, "acosh(a)", lambda dy, x, y: dy.div((x.square() - 1.0).sqrt())),
-    _unary("atanh", FLOAT, np.arctanh, "atanh(a)", lambda dy, x, y: dy.div(1.0 - x.square())),
+    _unary("asinh", FLOAT, np.arcsinh, _ASINH, lambda dy, x, y: dy.div((x.square() + 1.0).sqrt())),
+    _unary("acosh", FLOAT, np.arccosh, _ACOSH, lambda dy, x, y: dy.div((x.square() - 1.0).sqrt())),
+    _unary("atanh", FLOAT, np.arctanh, _ATANH, lambda dy, x, y: dy.div(1.0 - x.square())),
     _unary("sigmoid", FLOAT, _sigmoid, "sigmoid_(a)", lambda dy, x, y: dy * (y * (1.0 - y))),
     _unary("softplus", FLOAT, lambda x: np.logaddexp(np.float32(0), x), "softplus_(a)",
            lambda dy, x, y: dy * x.sigmoid()),
@@ -153,10 +159,11 @@ BINARY = {row.name: row for row in [
             lambda dy, a, b, y: (dy * (a <= b).cast(dy.dtype), dy * (a > b).cast(dy.dtype)), quiet=True),
     _binary("squared_difference", SAME, lambda a, b: np.square(a - b), "(a - b) * (a - b)",
             lambda dy, a, b, y: (dy * ((a - b) * 2.0), dy * ((b - a) * 2.0)), nan_safe=True),
-    _binary("atan2", FLOAT, np.arctan2, "atan(a, b)", lambda dy, a, b, y: (
+    _binary("atan2", FLOAT, np.arctan2, _ATAN2, lambda dy, a, b, y: (
         dy * b.div(a.square() + b.square()), -(dy * a.div(a.square() + b.square())))),
     _binary("prelu", SAME, lambda x, a: np.where(x > 0, x, a * x), "choose(gt(a, vec4(0.0)), a, a * b)",
-            lambda dy, a, b, y: (dy * (a > 0).where(1.0, b), dy * (a > 0).where(0.0, a)), params=("x", "alpha")),
+            lambda dy, a, b, y: (dy * (a > 0).where(1.0, b), dy * (a > 0).where(0.0, a)),
+            nan_safe=True, params=("x", "alpha")),  # NaN x: not > 0, so x * alpha; NaN alpha: only there
     _binary("equal", TEST, np.equal, "eq(a, b)", nan_safe=True, quiet=True),
     _binary("not_equal", TEST, np.not_equal, "ne(a, b)", nan_safe=True, quiet=True),
     _binary("less", TEST, np.less, "lt(a, b)", nan_safe=True, quiet=True),

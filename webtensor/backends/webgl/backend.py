@@ -29,6 +29,17 @@ class GPUArray:
         self.size, self.texture, self.host, self.expr, self.refs = size, texture, host, expr, 1
 
 
+_INT32_RANGE = np.float64(-2 ** 31), np.float64(2 ** 31 - 1)
+
+
+def _stored(values, dtype):
+    """Values stored as float32, in their own dtype. int32 saturates, as cast does: float32 holds
+    2**31 - 1 as 2**31 (and a texture may hold inf), which astype would turn into -2**31."""
+    if dtype == "int32":
+        return np.rint(np.minimum(np.maximum(values, _INT32_RANGE[0]), _INT32_RANGE[1])).astype(np.int32)
+    return values.astype(DTYPES[dtype], copy=False)
+
+
 def _host_buffer(a):
     """A kernel argument with buffers' host values in their own dtype (stored as float32)."""
     if isinstance(a, list):
@@ -36,7 +47,7 @@ def _host_buffer(a):
     if not isinstance(a, Buffer):
         return a
     h = a.handle
-    return Buffer(h.host[:h.size].astype(DTYPES[a.dtype], copy=False), a.shape, a.dtype)
+    return Buffer(_stored(h.host[:h.size], a.dtype), a.shape, a.dtype)
 
 
 def _shape_uniforms(shape):
@@ -45,8 +56,7 @@ def _shape_uniforms(shape):
 
 def _values(x):
     """A buffer's host values as an ndarray of its shape and dtype."""
-    host = x.handle.host
-    return (host if x.dtype == "float32" else host.astype(DTYPES[x.dtype])).reshape(x.shape)
+    return _stored(x.handle.host, x.dtype).reshape(x.shape)
 
 
 def _on_host(values):
@@ -166,11 +176,7 @@ class WebGLBackend(Backend):
         return a.texture
 
     def _host(self, values, dtype):
-        if dtype == "int32":
-            return np.rint(values).astype(np.int32)
-        if dtype == "bool":
-            return values != 0
-        return values.copy()
+        return values.copy() if dtype == "float32" else _stored(values, dtype)
 
     def read(self, a, dtype):
         if a.host is not None:
@@ -306,6 +312,8 @@ class WebGLBackend(Backend):
         expr = {"int32": "cast_int32", "bool": "cast_bool"}.get(dtype, "copy")
         if x.dtype != "float32" and dtype == "int32":
             expr = "copy"  # bool -> int32: already 0/1
+        if x.dtype == "int32" and dtype == "float32":
+            expr = "cast_float32"
         return self._elementwise(expr, [x], x.shape)
 
     def strided(self, x, shape, strides, offset):

@@ -15,6 +15,8 @@ EXPRESSIONS = {
     **{name: row.glsl if row.nan_safe else (_UNARY_NAN if row.arity == 1 else _BINARY_NAN).format(row.glsl)
        for name, row in {**optable.UNARY, **optable.BINARY}.items()},
     "copy": "a", "where": "choose(a, b, c)", "cast_int32": "choose(isnan_(a), vec4(0.0), trunc(a))", "cast_bool": "ne(a, vec4(0.0))",
+    # int32 textures may hold -0.0 (trunc(-0.5), -0, 0 * -3), which as a float32 is 0.0
+    "cast_float32": "choose(eq(a, vec4(0.0)), vec4(0.0), a)",
 }
 
 VERTEX = """#version 300 es
@@ -105,9 +107,10 @@ def uniform_name(u):
 
 def reduce(op):
     init, step, step4, finish4 = optable.REDUCE[op].glsl
-    if optable.REDUCE[op].nan_check:
+    if optable.REDUCE[op].nan_check:  # in the steps and in the vec4 accumulator's fold
         step = f"(isnan(x) || isnan(acc)) ? x + acc : {step}"
         step4 = f"choose(isnan_(x) + isnan_(acc4), x + acc4, {step4})"
+        finish4 = f"any(isnan(acc4)) ? acc4.x + acc4.y + acc4.z + acc4.w : {finish4}"
     src = template("reduce").substitute(INIT=init, COMBINE=step, COMBINE4=step4, FINISH4=finish4)
     return header([("X", "texel")], 1) + src
 
