@@ -1,6 +1,6 @@
 // Loads Pyodide and webtensor (from where sources.js says), then runs demo.py, which reports
 // back through window.wtDemo.
-import { sources } from "./sources.js";
+import { loadWebtensor } from "./sources.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -81,13 +81,7 @@ window.addEventListener("error", (e) => fail(e.message));
 window.addEventListener("unhandledrejection", (e) => fail(e.reason && e.reason.message || e.reason));
 
 async function main() {
-  const { indexURL, wheels } = await sources();
-  const { loadPyodide } = await import(new URL("pyodide.mjs", indexURL).href);
-  const pyodide = await loadPyodide({ indexURL });
-  $("status").textContent = "installing webtensor…";
-  await pyodide.loadPackage(["numpy", "micropip"]);
-  const urls = wheels.map((w) => (w.endsWith(".whl") ? new URL(w, location.href).href : w));
-  await pyodide.pyimport("micropip").install(urls);
+  const pyodide = await loadWebtensor((text) => { $("status").textContent = text; });
   $("status").textContent = "training…";
   const demo = await (await fetch("demo.py")).text();
   await pyodide.runPythonAsync(demo, { filename: "demo.py" });

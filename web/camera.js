@@ -4,7 +4,7 @@
 //
 // Query parameters: ?model=movenet (pose, the default) or emotion (smaller and faster),
 // ?frames=N to stop after N frames (the tests), and sources.js's ?pyodide=URL&wheel=URL.
-import { sources } from "./sources.js";
+import { loadWebtensor } from "./sources.js";
 
 const $ = (id) => document.getElementById(id);
 const query = new URLSearchParams(location.search);
@@ -170,13 +170,7 @@ window.addEventListener("unhandledrejection", (e) => fail(e.reason && e.reason.m
 
 async function main() {
   startCamera().catch(fail);  // meanwhile: the camera asks for permission
-  const { indexURL, wheels } = await sources();
-  const { loadPyodide } = await import(new URL("pyodide.mjs", indexURL).href);
-  const pyodide = await loadPyodide({ indexURL });
-  $("status").textContent = "installing webtensor…";
-  await pyodide.loadPackage(["numpy", "micropip"]);
-  const urls = wheels.map((w) => (w.endsWith(".whl") ? new URL(w, location.href).href : w));
-  await pyodide.pyimport("micropip").install(urls);
+  const pyodide = await loadWebtensor((text) => { $("status").textContent = text; });
   const code = await (await fetch("camera.py")).text();
   await pyodide.runPythonAsync(code, { filename: "camera.py" });
 }

@@ -1,10 +1,10 @@
-// Where a page takes Pyodide and the wheel from, first match wins:
+// Pyodide with webtensor installed, for the pages. Where they come from, first match wins:
 //   ?pyodide=URL&wheel=URL             query parameters
 //   config.json                        written by `webtensor serve` (local copies)
 //   the Pyodide CDN and the `webtensor` package from PyPI otherwise
 const PYODIDE_CDN = "https://cdn.jsdelivr.net/pyodide/v0.27.7/full/";
 
-export async function sources() {
+async function sources() {
   const query = new URLSearchParams(location.search);
   let config = {};
   try {
@@ -16,4 +16,16 @@ export async function sources() {
     indexURL: new URL(query.get("pyodide") || config.pyodide || PYODIDE_CDN, location.href).href,
     wheels: wheels.length ? wheels : (config.wheels || ["webtensor"]),
   };
+}
+
+// Pyodide, with NumPy and the webtensor wheel installed; `status(text)` reports progress.
+export async function loadWebtensor(status) {
+  const { indexURL, wheels } = await sources();
+  const { loadPyodide } = await import(new URL("pyodide.mjs", indexURL).href);
+  const pyodide = await loadPyodide({ indexURL });
+  status("installing webtensor…");
+  await pyodide.loadPackage(["numpy", "micropip"]);
+  const urls = wheels.map((w) => (w.endsWith(".whl") ? new URL(w, location.href).href : w));
+  await pyodide.pyimport("micropip").install(urls);
+  return pyodide;
 }
