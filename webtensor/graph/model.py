@@ -1,7 +1,7 @@
 """Graph models: a converted TensorFlow graph (tfjs's "graph-model" format) run as webtensor
 ops on either backend (tfjs-converter's GraphModel). Every node's op is checked when the model
 loads; a run executes the nodes the requested outputs need, in dependency order, and frees each
-intermediate as soon as its last reader has run."""
+intermediate as soon as its last reader has run (a graph with loops runs in control_flow.py)."""
 import numpy as np
 
 from .. import ops
