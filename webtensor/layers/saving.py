@@ -55,15 +55,15 @@ async def load_layers_model(source, strict=True):
 
 def assign_weights(model, specs, values, strict, where):
     """Each weight by its name; names not found (another naming scheme), by position."""
-    by_name = {s["name"]: s["name"] for s in specs}
+    in_file = {s["name"] for s in specs}
     ws = model.weights
     names = [w.original_name for w in ws]
-    if all(n in by_name for n in names):
+    if all(n in in_file for n in names):
         chosen = [values[n] for n in names]
     else:
         stored = [s["name"] for s in specs if not s["name"].startswith("optimizer/")]
         if strict and len(stored) != len(ws):
-            missing = [n for n in names if n not in by_name][:3]
+            missing = [n for n in names if n not in in_file][:3]
             raise ValueError(f"{where}: the model has {len(ws)} weights, the file {len(stored)}; not in "
                              f"the file: {', '.join(map(repr, missing))}")
         chosen = [values[n] for n in stored[:len(ws)]]
