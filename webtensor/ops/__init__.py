@@ -1,7 +1,10 @@
 """Every op, and their attachment to Tensor as chainable methods and Python operators.
 
 The modules build on each other in this order, with no cycle: core, elementwise, shape,
-reduction, linalg, creation, indexing, nn."""
+reduction, linalg, creation, indexing, nn; the op families below them (buffer, random, rnn,
+signal, conv, layout, math_ops, scatter, search, sparse, complex, spectral, image, pixels)
+build on those. The image and pixel ops are imported after __all__: they are only in
+wt.image and wt.browser, as in tfjs."""
 from .. import optable
 from ..tensor import Tensor
 from .core import op as _op
@@ -28,7 +31,6 @@ from .rnn import basic_lstm_cell, moving_average, multi_rnn_cell
 from .signal import frame, hamming_window, hann_window
 from .conv import (avg_pool3d, conv1d, conv3d, conv3d_transpose, dilation2d, fused, local_response_normalization,
                    max_pool3d, max_pool_with_argmax, pool, separable_conv2d)
-
 from .layout import *  # noqa: F401,F403  (strided_slice, mirror_pad, ..., concat1d ... batch_norm4d)
 from .math_ops import *  # noqa: F401,F403  (cumprod, einsum, ..., band_part, gram_schmidt, qr)
 from .scatter import (bincount, dense_bincount, gather_nd, scatter_nd, sparse_to_dense, tensor_scatter_update,
