@@ -52,6 +52,15 @@ def no_leaks():
     assert after == before, f"block leaked {after - before} tensors"
 
 
+def expect(fn, exc, *fragments):
+    """fn() raises exc whose message holds every fragment, and leaves no tensor behind."""
+    with no_leaks():
+        with pytest.raises(exc) as info:
+            fn()
+    for fragment in fragments:
+        assert fragment in str(info.value), f"{fragment!r} not in {str(info.value)!r}"
+
+
 def run(coro):
     """Run a coroutine to completion from synchronous test code, in CPython and Pyodide."""
     try:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import webtensor as wt
-from conftest import assert_close, check_grad, no_leaks, run, tol
+from conftest import assert_close, check_grad, expect, run, tol
 
 pytestmark = pytest.mark.leakcheck
 
@@ -201,14 +201,6 @@ def test_gradient_for_a_complex_input_and_at_zero(backend):
 
 
 # ---------------------------------------------------------------- errors
-
-def expect(fn, exc, *fragments):
-    with no_leaks():
-        with pytest.raises(exc) as info:
-            fn()
-    for fragment in fragments:
-        assert fragment in str(info.value), f"{fragment!r} not in {str(info.value)!r}"
-
 
 def test_errors(backend):
     with wt.tidy():

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import webtensor as wt
-from conftest import check_grad, no_leaks, tol
+from conftest import check_grad, expect, tol
 from webtensor.ops import spectral
 
 pytestmark = pytest.mark.leakcheck
@@ -143,14 +143,6 @@ def test_gradients(backend, path):
 
 
 # ---------------------------------------------------------------- errors
-
-def expect(fn, exc, *fragments):
-    with no_leaks():
-        with pytest.raises(exc) as info:
-            fn()
-    for fragment in fragments:
-        assert fragment in str(info.value), f"{fragment!r} not in {str(info.value)!r}"
-
 
 def test_errors(backend):
     with wt.tidy():
