@@ -136,6 +136,9 @@ DEPTHWISE = [
     ((2, 5, 4, 2), (3, 3, 2, 2), 1, "same", 1),
     ((1, 6, 6, 3), (2, 2, 3, 2), 2, "same", 1),
     ((1, 7, 7, 2), (3, 3, 2, 1), 1, "same", 2),
+    # channels in fours, multiplier 1: webgl reads a texel per tap
+    ((2, 6, 5, 8), (3, 3, 8, 1), 2, "same", 1),
+    ((1, 7, 6, 4), (3, 2, 4, 1), 1, "same", (2, 1)),
 ]
 
 

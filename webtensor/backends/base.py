@@ -2,6 +2,8 @@
 
 Every rich op (softmax, conv2d, losses, optimizers, every gradient) is composed in
 webtensor.ops from these primitives, so a new backend implements this file and gets the rest.
+Two are compositions in principle but kernels for speed: matmul, and depthwise_conv2d (as
+elementwise ops it reads its input once per filter tap, each through full index math).
 
 Kernels receive Buffers: a handle made by this backend with the shape and dtype to read it as
 (never a Tensor), and return a new handle holding the result in row-major order. A buffer never
@@ -106,3 +108,8 @@ class Backend(ABC):
 
     @abstractmethod
     def gather(self, x, indices, out_shape): ...       # x [outer, n, inner], indices int32 [k]; out of range -> 0
+
+    @abstractmethod
+    def depthwise_conv2d(self, x, filter, out_hw, strides, dilations, before): ...
+    # x float32 [N, H, W, C], filter [FH, FW, C, M] -> [N, OH, OW, C * M]: output (oh, ow) reads
+    # x at (oh * stride - before + tap * dilation) per spatial axis, zero outside x; before >= 0

@@ -120,3 +120,20 @@ class CPUBackend(Backend):
         y = np.take(a, np.where(valid, idx, 0), axis=1)
         y[:, ~valid] = 0
         return flat(y, x.dtype)
+
+    def depthwise_conv2d(self, x, filter, out_hw, strides, dilations, before):
+        """The sum over the filter's taps of a strided view of the zero-padded input times that
+        tap's weights, accumulated in place: no window-sized intermediate."""
+        n, h, w, c = x.shape
+        fh, fw, _, m = filter.shape
+        (oh, ow), (sh, sw), (dh, dw) = out_hw, strides, dilations
+        after = [max(0, (o - 1) * s + (f - 1) * d + 1 - b - size)
+                 for o, s, f, d, b, size in zip(out_hw, strides, (fh, fw), dilations, before, (h, w))]
+        xp = np.pad(arr(x), ((0, 0), (before[0], after[0]), (before[1], after[1]), (0, 0)))[..., None]
+        f = arr(filter)
+        out = np.zeros((n, oh, ow, c, m), np.float32)
+        for i in range(fh):
+            for j in range(fw):
+                tap = xp[:, i * dh:i * dh + (oh - 1) * sh + 1:sh, j * dw:j * dw + (ow - 1) * sw + 1:sw]
+                out += tap * f[i, j]
+        return out.reshape(-1)

@@ -5,7 +5,7 @@ import functools
 
 import numpy as np
 
-from .core import as_tensor, int_list, is_int, needs_grad, norm_axis, number, op, with_grad
+from .core import as_tensor, int_list, is_int, needs_grad, norm_axis, number, op, run, with_grad
 from .creation import random_uniform
 from .elementwise import (add, cast, div, equal, exp, greater_equal, logical_and, logical_not, logical_or,
                           maximum, mul, rsqrt, sub, where)
@@ -219,41 +219,26 @@ def depthwise_conv2d(x, filter, strides=1, pad="valid", data_format="NHWC", dila
     strides, dilations, out_hw, pads = _conv_args(x4, filt, strides, pad, data_format, dilations, dim_rounding_mode,
                                                   "depthwise_conv2d")
     fh, fw, c, m = filt.shape
-    xp = _crop_pad(x4, pads)
+    xc = _crop_pad(x4, [(min(a, 0), min(b, 0)) for a, b in pads])  # a negative pad crops
+    grow = [(max(a, 0), max(b, 0)) for a, b in pads]  # the kernel reads zeros there
     out_shape = (x4.shape[0], out_hw[0], out_hw[1], c * m)
 
     def backward(dy, y):
+        xp = _crop_pad(xc, grow)
         win = reshape(_patches(xp, fh, fw, out_hw, strides, dilations), [-1, fh * fw, c, 1])
         dy4 = reshape(dy, [-1, 1, c, m])
-        dxp = dw = None
+        dx = dw = None
         if needs_grad(0):
             dwin = _sum(mul(dy4, reshape(filt, [fh * fw, c, m])), 3)
             dxp = _unpatch(reshape(dwin, [x4.shape[0], out_hw[0], out_hw[1], fh, fw, c]), xp.shape, strides,
                            dilations)
+            dx = slice(dxp, [0, grow[0][0], grow[1][0], 0], xc.shape)
         if needs_grad(1):
             dw = reshape(_sum(mul(win, dy4), 0), filt.shape)
-        return dxp, dw
-    out = with_grad([xp, filt], lambda: _depthwise_taps(xp, filt, out_shape, strides, dilations), backward)
+        return dx, dw
+    out = run("depthwise_conv2d", (xc, filt), out_shape, "float32",
+              lambda be, x, f: be.depthwise_conv2d(x, f, out_hw, strides, dilations, [a for a, _ in grow]), backward)
     return reshape(out, out.shape[1:]) if squeezed else out
-
-
-def _depthwise_taps(xp, filt, out_shape, strides, dilations):
-    """The sum over the filter's taps of a strided view of the input times that tap's weights,
-    broadcast: elementwise ops only, so on webgl the sum fuses into a pass or two with no
-    intermediate of the windows' size (the patches-times-filter form makes fh * fw copies)."""
-    n, oh, ow, cm = out_shape
-    fh, fw, c, m = filt.shape
-    sn, sh, sw, _ = contiguous_strides(xp.shape)
-    shape = (n, oh, ow, c, m)
-    total = None
-    for i in range(fh):
-        for j in range(fw):
-            tap = _strided("depthwise_tap", xp, shape, (sn, sh * strides[0], sw * strides[1], 1, 0),
-                           i * dilations[0] * sh + j * dilations[1] * sw, None)
-            weights = _strided("depthwise_weights", filt, shape, (0, 0, 0, m, 1), (i * fw + j) * c * m, None)
-            term = mul(tap, weights)
-            total = term if total is None else add(total, term)
-    return reshape(total, [n, oh, ow, cm])
 
 
 def _pool_args(x, filter_size, strides, pad_arg, rounding, op_name):

@@ -561,6 +561,23 @@ class WebGLBackend(Backend):
                          ["X", "I"], [x.handle, indices.handle], outer * k * inner,
                          [("u_n", n), ("u_k", k), ("u_inner", inner)], "gather")
 
+    def depthwise_conv2d(self, x, filter, out_hw, strides, dilations, before):
+        n, h, w, c = x.shape
+        fh, fw, _, m = filter.shape
+        out = (out_hw[0], out_hw[1], c * m)
+        size = n * shape_size(out)
+        if size == 0:
+            return GPUArray(0, host=np.zeros(0, np.float32))
+        if self._on_host(size, (x, filter)):
+            return self._forward("depthwise_conv2d", x, filter, out_hw, strides, dilations, before)
+        vec4 = int(c % 4 == 0 and m == 1)
+        uniforms = [("u_in", [h, w, c]), ("u_out", list(out)), ("u_out_inv", [1.0 / d for d in out]),
+                    ("u_mult", m), ("u_stride", list(strides)), ("u_dil", list(dilations)),
+                    ("u_before", list(before)), ("u_size", size)]
+        return self._run(("depthwise", fh, fw, vec4),
+                         lambda: codegen.simple("depthwise", [("X", "texel"), ("W", "texel")], FH=fh, FW=fw, VEC4=vec4),
+                         ["X", "W"], [x.handle, filter.handle], size, uniforms, "depthwise_conv2d")
+
     # ---- images (wt.browser) ----
     def from_pixels(self, source, width, height, channels):
         """int32 [height, width, channels] of an image source (context.pixel_texture's), uploaded
