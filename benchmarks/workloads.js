@@ -22,9 +22,10 @@
       const A = tf.tensor1d(a), B = tf.tensor1d(b);
       return { keep: [A, B], run: () => tf.tidy(() => tf.mean(tf.square(tf.sub(A, B)))) };
     },
-    conv2d: ({ x, f }, { hw, c, oc }) => {
-      const X = tf.tensor4d(x, [1, hw, hw, c]), F = tf.tensor4d(f, [3, 3, c, oc]);
-      return { keep: [X, F], run: () => tf.conv2d(X, F, 1, "same") };
+    conv2d: ({ x, f }, { hw, c, oc, k = 3, depthwise = false }) => {
+      const X = tf.tensor4d(x, [1, hw, hw, c]), F = tf.tensor4d(f, [k, k, c, depthwise ? 1 : oc]);
+      const conv = depthwise ? tf.depthwiseConv2d : tf.conv2d;
+      return { keep: [X, F], run: () => conv(X, F, 1, "same") };
     },
     softmax: ({ x }, { rows, cols }) => {
       const X = tf.tensor2d(x, [rows, cols]);

@@ -112,6 +112,10 @@ WORKLOADS = [
                    "webtensor may fuse them into fewer draws (the profile counts them)"),
     Workload("(a-b)^2 mean, 1M", "sqdiff_mean", {"n": 1 << 20}),
     Workload("conv2d 1x64x64x32, 3x3x32x64, same", "conv2d", {"hw": 64, "c": 32, "oc": 64}),
+    # the two convolutions that make up the pretrained graph models (blazeface's first block)
+    Workload("conv2d 1x128x128x24, 1x1x24x24", "conv2d", {"hw": 128, "c": 24, "oc": 24, "k": 1}, smoke=False),
+    Workload("depthwise conv2d 1x128x128x24, 3x3x24x1, same", "conv2d",
+             {"hw": 128, "c": 24, "oc": 24, "k": 3, "depthwise": True}, smoke=False),
     Workload("softmax 512x1000", "softmax", {"rows": 512, "cols": 1000}),
     Workload("MLP 784-256-10 adam step, batch 128", "mlp_step",
              {"batch": 128, "sizes": [784, 256, 10], "lr": 0.001, "epsilon": 1e-7}, checks=2,
@@ -186,7 +190,8 @@ def inputs(w: Workload, seed=0):
     if w.kind in ("sqdiff_mean", "transfer"):
         return {"a": u(p["n"]), "b": u(p["n"])}
     if w.kind == "conv2d":
-        return {"x": u(1, p["hw"], p["hw"], p["c"]), "f": u(3, 3, p["c"], p["oc"]) / 10}
+        k = p.get("k", 3)
+        return {"x": u(1, p["hw"], p["hw"], p["c"]), "f": u(k, k, p["c"], 1 if p.get("depthwise") else p["oc"]) / 10}
     if w.kind == "softmax":
         return {"x": u(p["rows"], p["cols"]) * 5}
     if w.kind == "mlp_step":
@@ -269,9 +274,13 @@ def _conv2d_valid(x, f):
     return np.tensordot(windows, f, axes=([4, 5, 3], [0, 1, 2]))  # [n, oh, ow, c, fh, fw] . f
 
 
-def _conv2d_same(x, f):
+def _conv2d_same(x, f, depthwise=False):
     fh, fw = f.shape[:2]
-    return _conv2d_valid(np.pad(x, ((0, 0), (fh // 2, (fh - 1) // 2), (fw // 2, (fw - 1) // 2), (0, 0))), f)
+    x = np.pad(x, ((0, 0), (fh // 2, (fh - 1) // 2), (fw // 2, (fw - 1) // 2), (0, 0)))
+    if depthwise:  # multiplier 1: each channel with its own filter
+        return np.einsum("nhwcij,ijc->nhwc", np.lib.stride_tricks.sliding_window_view(x, (fh, fw), axis=(1, 2)),
+                         f[..., 0])
+    return _conv2d_valid(x, f)
 
 
 def _max_pool(a, q):
@@ -415,7 +424,7 @@ def reference(w: Workload, x):
     if w.kind == "sqdiff_mean":
         return [np.array([np.mean((d["a"] - d["b"]) ** 2)])]
     if w.kind == "conv2d":
-        return [_conv2d_same(d["x"], d["f"])]
+        return [_conv2d_same(d["x"], d["f"], p.get("depthwise"))]
     if w.kind == "softmax":
         return [_softmax(d["x"])]
     if w.kind == "mlp_step":
@@ -443,7 +452,7 @@ def numpy_version(w: Workload, x):
     if w.kind == "sqdiff_mean":
         return lambda: np.mean(np.square(x["a"] - x["b"]))
     if w.kind == "conv2d":
-        return lambda: _conv2d_same(x["x"], x["f"])
+        return lambda: _conv2d_same(x["x"], x["f"], p.get("depthwise"))
     if w.kind == "softmax":
         return lambda: _softmax(x["x"])
     if w.kind == "mlp_step":
@@ -506,7 +515,8 @@ def webtensor_version(wt, w: Workload, x, variant=None):
         a, b = t["a"], t["b"]
         return (lambda: wt.tidy(lambda: wt.mean(wt.square(wt.sub(a, b))))), [a, b]
     if w.kind == "conv2d":
-        return (lambda: wt.conv2d(t["x"], t["f"], 1, "same")), list(t.values())
+        conv = wt.depthwise_conv2d if p.get("depthwise") else wt.conv2d
+        return (lambda: conv(t["x"], t["f"], 1, "same")), list(t.values())
     if w.kind == "softmax":
         return (lambda: wt.softmax(t["x"])), list(t.values())
     if w.kind == "mlp_step":

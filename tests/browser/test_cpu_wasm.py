@@ -1,5 +1,5 @@
-"""The CPU backend's WebAssembly SIMD matmul kernel, in Pyodide in Chromium: it loads, agrees
-with NumPy, and survives both its own memory and Pyodide's heap growing."""
+"""The CPU backend's WebAssembly SIMD kernels, in Pyodide in Chromium: they load, agree with
+NumPy, and survive both their own memory and Pyodide's heap growing."""
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -32,10 +32,44 @@ check((1, 70, 80), (1, 80, 90))
 x = wt.variable(wt.tensor(rng.normal(size=(40, 50)).astype(np.float32)))
 g = wt.grad(lambda w: (wt.tensor(np.ones((30, 40), np.float32)) @ w).sum())(x)
 assert np.allclose(g.numpy(), 30.0), "gradient through the kernel"
+
+# depthwise_conv2d: the kernel (the gate forced open, so small cases take it too) against the
+# backend's NumPy path (the gate shut), both float32, on what the op passes the backend
+usable = wasm.depthwise_usable
+def depthwise(x, f, *args, kernel_on):
+    wasm.depthwise_usable = lambda *a: kernel_on
+    try:
+        return wt.depthwise_conv2d(wt.tensor(x), wt.tensor(f), *args).numpy()
+    finally:
+        wasm.depthwise_usable = usable
+
+for xs, fs, *args in [
+        ((1, 9, 10, 8), (3, 3, 8, 1), 1, "same"),            # M = 1, channels in fours
+        ((1, 8, 9, 3), (3, 3, 3, 1), 1, "same"),             # C = 3: no vector
+        ((1, 8, 9, 6), (3, 3, 6, 1), 1, "valid"),            # a vector and a scalar tail
+        ((1, 8, 9, 5), (3, 3, 5, 2), 1, "same"),             # M = 2
+        ((1, 12, 13, 12), (3, 3, 12, 1), 2, "same"),         # stride 2
+        ((1, 6, 6, 28), (3, 3, 28, 1), (1, 2), "same"),
+        ((1, 13, 11, 16), (3, 3, 16, 1), 1, "same", "NHWC", 2),  # dilation 2
+        ((2, 11, 13, 24), (3, 3, 24, 1), 1, "same"),         # batch 2
+        ((1, 7, 9, 20), (5, 5, 20, 1), 1, [[0, 0], [2, 1], [4, 0], [0, 0]]),
+        ((1, 3, 3, 8), (5, 5, 8, 1), 1, "same"),             # filter larger than x
+        ((1, 2, 2, 4), (3, 3, 4, 1), 1, [[0, 0], [4, 4], [4, 3], [0, 0]]),  # rows of zeros
+        ((2, 8, 9, 4), (3, 2, 4, 3), (2, 1), "same"),
+        ((1, 5, 40, 36), (1, 1, 36, 1), 1, "valid")]:
+    x, f = rng.normal(size=xs).astype(np.float32), rng.normal(size=fs).astype(np.float32)
+    got, want = depthwise(x, f, *args, kernel_on=True), depthwise(x, f, *args, kernel_on=False)
+    assert got.shape == want.shape and np.allclose(got, want, rtol=1e-5, atol=1e-5), (
+        xs, fs, args, np.abs(got - want).max())
+x = rng.normal(size=(1, 40, 40, 32)).astype(np.float32)
+f = rng.normal(size=(3, 3, 32, 1)).astype(np.float32)
+assert wasm.depthwise_usable(x[:, :3, :3], f, (3, 3)) and not wasm.depthwise_usable(x, f, (0, 40))
+got = kernel.depthwise_conv2d(x, f, (40, 40), (1, 1), (1, 1), (1, 1))
+assert np.allclose(got, depthwise(x, f, 1, "same", kernel_on=False), rtol=1e-5, atol=1e-5)
 print("ok")
 """
 
 
-def test_wasm_matmul_kernel_in_pyodide(pyodide):
+def test_wasm_kernels_in_pyodide(pyodide):
     result = pyodide.run(SCRIPT, filename="test_cpu_wasm.py").check()
     assert result.stdout.strip().endswith("ok")
