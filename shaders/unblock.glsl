@@ -1,28 +1,25 @@
-// Matmul's result in the flat layout: element (batch, m, n) of C is component n % 4 of texel
-// (n / 4, batch * u_blocks + m / ROWS) of render target m % ROWS. Also drops the padding.
-uniform int u_M;
-uniform int u_N;
-uniform int u_blocks;
-uniform int u_size;
+// Matmul's result in the flat layout, as a fused program's input: element (batch, m, n) of C
+// is component n % 4 of texel (n / 4, batch * blocks + m / ROWS) of render target m % ROWS.
+// ${B}_get4(e): elements e .. e+3, zero past the end (the padding of the blocks dropped).
+uniform int ${B}_params[4];  // M, N, blocks (fragments per batch along M), size
 
-vec4 block_texel(int m, int n4) {
-  int batch = m / u_M, row = m - batch * u_M;
-  ivec2 p = ivec2(n4, batch * u_blocks + row / ROWS);
-  int target = row - (row / ROWS) * ROWS;
+vec4 ${B}_texel(int m, int n4) {
+  int batch = m / ${B}_params[0], row = m - batch * ${B}_params[0];
+  ivec2 p = ivec2(n4, batch * ${B}_params[2] + row / $ROWS);
+  int target = row - (row / $ROWS) * $ROWS;
 $PICK
 }
 
-void main() {
-  int e = 4 * texel_index();
-  if ((u_N & 3) == 0) {  // the four elements are one texel of one target
-    int m = e / u_N;
-    result = e < u_size ? block_texel(m, (e - m * u_N) >> 2) : vec4(0.0);
-    return;
+vec4 ${B}_get4(int e) {
+  int n = ${B}_params[1], size = ${B}_params[3];
+  if ((n & 3) == 0) {  // the four elements are one texel of one target
+    int m = e / n;
+    return e < size ? ${B}_texel(m, (e - m * n) >> 2) : vec4(0.0);
   }
   vec4 v = vec4(0.0);
   for (int k = 0; k < 4; ++k) {
-    int i = e + k, m = i / u_N, n = i - m * u_N;
-    if (i < u_size) v[k] = block_texel(m, n >> 2)[n & 3];
+    int i = e + k, m = i / n, c = i - m * n;
+    if (i < size) v[k] = ${B}_texel(m, c >> 2)[c & 3];
   }
-  result = v;
+  return v;
 }

@@ -128,7 +128,10 @@ def exercise_every_kernel():
     outs += [m @ m.T, wt.matmul(m, m, transpose_a=True), m[1:, :3] @ m[:3, :]]
     img = wt.tensor(np.linspace(-1, 1, 2 * 16 * 16 * 2).reshape(2, 16, 16, 2).astype(np.float32))
     outs += [wt.conv2d(img, wt.ones([3, 3, 2, 3]), 1, "same"),  # patches read by matrix_view
-             wt.grad(lambda f: wt.conv2d(img, f, 1, "valid").sum())(wt.ones([3, 3, 2, 1]))]  # split K
+             wt.grad(lambda f: wt.conv2d(img, f, 1, "valid").sum())(wt.ones([3, 3, 2, 1])),  # split K
+             wt.relu(wt.add(m @ m.T, 1.0)),  # matmul's result, bias and activation in one program
+             wt.depthwise_conv2d(img, wt.ones([3, 3, 2, 1]), 1, "same"),
+             wt.depthwise_conv2d(wt.concat([img, img], 3), wt.ones([3, 3, 4, 1]), 2, "same")]  # a texel per tap
     outs += [wt.pad(x, [[1, 0], [0, 2], [1, 1]]), wt.pad(x[0], [[1, 1], [0, 1]]), wt.pad(x[0, 0], [[2, 1]])]
     outs += [wt.concat([x] * k, 2) for k in (2, 3, 9)] + [wt.gather(x, [2, 0], 2)]
     outs += [x.transpose([2, 0, 1]) + 1.0, x[:, ::-1, ::2] * 2.0, wt.broadcast_to(x[0, :, :1], [2, 3, 4]) - x]
@@ -155,9 +158,12 @@ def collect_sources():
 
 
 def test_recorded_kernels_cover_every_template():
-    kinds = {key[0] for key in collect_sources()}
-    assert {"fused", "reduce", "arg", "cumsum", "matrix", "matrix_view", "matmul", "unblock", "pad", "concat",
-            "gather"} <= kinds
+    sources = collect_sources()
+    kinds = {key[0] for key in sources}
+    assert {"fused", "reduce", "arg", "cumsum", "matrix", "matrix_view", "matmul", "pad", "concat",
+            "gather", "depthwise"} <= kinds
+    leaves = [step for key in sources if key[0] == "fused" for step in key[1] if step[0] == "unblock"]
+    assert leaves  # matmul's result, read by a fused program
 
 
 def glslang():

@@ -270,6 +270,7 @@ class WebGLBackend(Backend):
         uniforms = [(codegen.uniform_name(u) + "_value", v) for u, v in enumerate(prog.uniforms)]
         names = [codegen.texture_name(k) for k in range(len(prog.inputs))]
         views = [(names[k], view) for k, (mode, _, view) in enumerate(prog.inputs) if mode == "strided"]
+        uniforms += [(codegen.block_name(j) + "_params", list(params)) for j, params in enumerate(prog.blocks)]
         rank = 1
         if views:
             shape, merged = fusion.merge_dims(list(a.expr.shape), [strides for _, (strides, _) in views])
@@ -477,6 +478,7 @@ class WebGLBackend(Backend):
         ta, tb = self._as_matrix(A, mp, k4, wrap), self._as_matrix(B, 4 * k4, n4, side=side)
         blocks = mp // rows
         outs = [ctx.texture_wh(n4, batch * blocks) for _ in range(rows)]
+        done = False
         try:
             uniforms = [("u_K4", k4), ("u_blocks", blocks), ("u_a_batch", 0 if A.batches == 1 else mp),
                         ("u_b_batch", 0 if B.batches == 1 or side else 4 * k4), ("u_b_side", n4 if side else 0),
@@ -484,12 +486,15 @@ class WebGLBackend(Backend):
                         ("u_a_step", [k4, 0] if wrap > 1 else [0, 1])]
             self._run(("matmul", rows), lambda: codegen.matmul(rows), ["A", "B"], [ta, tb], None,
                       uniforms, "matmul", outs=outs)
-            names = [f"X{r}" for r in range(rows)]
-            return self._run(("unblock", rows), lambda: codegen.unblock(rows), names, outs, batch * m * n,
-                             [("u_M", m), ("u_N", n), ("u_blocks", blocks), ("u_size", batch * m * n)], "matmul")
+            done = True
         finally:
-            for t in [ta, tb] + outs:
+            for t in [ta, tb] + ([] if done else outs):
                 ctx.release(t)
+        # lazy: the pass that puts C in the flat layout also draws what follows (fusion.py)
+        size = batch * m * n
+        leaf = fusion.Node("unblock", False, (size,), [("block", GPUArray(4 * n4 * t.h, t)) for t in outs],
+                           params=(m, n, blocks, size))
+        return GPUArray(size, expr=leaf)
 
     def _as_matrix(self, X, rows_p, width, wrap=1, side=False):
         """X's window as a matrix-layout texture (matrix.glsl), `width` texels per matrix row

@@ -80,10 +80,15 @@ def expression(expr, ints):
 def fused(steps, rank):
     """A fused elementwise program from fusion.Program's steps: step n computes the vec4 v<n>
     from textures L<k> (read as texels or through strides) and uniform scalars U<u>."""
-    lines, decls = [], []
+    lines, decls, leaves = [], [], []
     for n, step in enumerate(steps):
         kind = step[0]
-        if kind in ("texel", "strided"):
+        if kind == "unblock":
+            _, k, rows, j = step
+            decls += [(texture_name(k + r), "texel") for r in range(rows)]
+            leaves.append(unblock(k, rows, j))
+            lines.append(f"  vec4 v{n} = {block_name(j)}_get4(i);")
+        elif kind in ("texel", "strided"):
             decls.append((texture_name(step[1]), kind))
             lines.append(f"  vec4 v{n} = {texture_name(step[1])}_{'at4(t)' if kind == 'texel' else 'get4(i)'};")
         elif kind == "uniform":
@@ -94,7 +99,7 @@ def fused(steps, rank):
             local = " ".join(f"vec4 {name} = v{arg};" for name, arg in zip("abc", args))
             lines.append(f"  vec4 v{n}; {{ {local} v{n} = {expression(expr, ints)}; }}")
     body = "\n".join(lines) + f"\n  result = v{len(steps) - 1};"
-    return header(decls, rank) + template("elementwise").substitute(BODY=body)
+    return header(decls, rank) + "".join(leaves) + template("elementwise").substitute(BODY=body)
 
 
 def texture_name(k):
@@ -103,6 +108,10 @@ def texture_name(k):
 
 def uniform_name(u):
     return f"U{u}"
+
+
+def block_name(j):
+    return f"B{j}"
 
 
 def reduce(op):
@@ -137,11 +146,12 @@ def matmul(rows):
         OUTPUTS=outputs, INIT=init, STEP=step, STORE=store, ROWSTART=start)
 
 
-def unblock(rows):
-    names = [f"X{r}" for r in range(rows)]
+def unblock(k, rows, j):
+    """The reader of a fused program's matmul leaf j (unblock.glsl), its blocks in inputs k .. k+rows-1."""
+    names = [texture_name(k + r) for r in range(rows)]
     pick = "\n".join(f"  if (target == {r}) return texelFetch({x}, p, 0);" for r, x in enumerate(names[:-1]))
     pick += f"\n  return texelFetch({names[-1]}, p, 0);"
-    return header([(x, "texel") for x in names], 1) + f"#define ROWS {rows}\n" + template("unblock").substitute(PICK=pick)
+    return template("unblock").substitute(B=block_name(j), ROWS=rows, PICK=pick)
 
 
 def pad(rank):

@@ -6,16 +6,21 @@ pass, not three, and its intermediates never get textures.
 A Node's inputs are ("uniform", value), ("texel", buffer) or ("strided", buffer, strides,
 offset). A texel input whose buffer is itself lazy, of the same shape, is inlined. Fusion
 knows no shading language: a Program is a list of steps, which codegen renders as GLSL.
+
+Matmul's result is a leaf of its own: an "unblock" Node, whose inputs are ("block", buffer),
+the render targets of the blocked kernel, and whose params are (M, N, blocks, size). It reads
+by flat position only, so it is inlined into any consumer of its size: the bias and activation
+after a dense layer or a convolution are drawn in the pass that puts the product in order.
 """
 MAX_NODES = 24   # ops in one fused program: beyond this, an input is drawn first
-MAX_TEXTURES = 8  # texture inputs of one program
+MAX_TEXTURES = 16  # texture inputs of one program (WebGL2's least MAX_TEXTURE_IMAGE_UNITS)
 
 
 class Node:
-    __slots__ = ("expr", "ints", "shape", "inputs", "nodes", "textures")
+    __slots__ = ("expr", "ints", "shape", "inputs", "params", "nodes", "textures")
 
-    def __init__(self, expr, ints, shape, inputs):
-        self.expr, self.ints, self.shape, self.inputs = expr, ints, shape, inputs
+    def __init__(self, expr, ints, shape, inputs, params=None):
+        self.expr, self.ints, self.shape, self.inputs, self.params = expr, ints, shape, inputs, params
         inlined = self.inlined()
         self.nodes = 1 + sum(a.expr.nodes for a in inlined)
         # the distinct textures the fused program reads (one sampler each)
@@ -31,7 +36,8 @@ class Node:
 
 
 def inlinable(inp, shape):
-    return inp[0] == "texel" and inp[1].expr is not None and inp[1].expr.shape == shape
+    e = inp[1].expr if inp[0] == "texel" else None
+    return e is not None and (e.shape == shape or e.expr == "unblock")
 
 
 class Program:
@@ -40,6 +46,8 @@ class Program:
       ("texel", k)      texture input k, read as the output's texel
       ("strided", k)    texture input k, read through its strides (view k)
       ("uniform", u)    scalar u, a uniform
+      ("unblock", k, rows, j)  matmul's result from texture inputs k .. k+rows-1 (its blocks),
+                        with params j (self.blocks[j])
       (expr, ints, args)  an elementwise expression over the earlier steps numbered in args
     and the last step is the result. An input read twice the same way is loaded once."""
 
@@ -47,11 +55,17 @@ class Program:
         self.steps = []
         self.inputs = []    # (mode, buffer, view) per texture input k; view = (strides, offset)
         self.uniforms = []  # value of scalar u
+        self.blocks = []    # params of unblock leaf j
         self._loaded = {}
         self._emit(root)
         self.key = tuple(self.steps)
 
     def _emit(self, node):
+        if node.expr == "unblock":
+            k = len(self.inputs)
+            self.inputs += [("block", b, None) for _, b in node.inputs]
+            self.blocks.append(node.params)
+            return self._step(("unblock", k, len(node.inputs), len(self.blocks) - 1))
         args = []
         for inp in node.inputs:
             kind = inp[0]
