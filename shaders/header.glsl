@@ -5,6 +5,7 @@
 precision highp float;
 precision highp int;
 precision highp sampler2D;
+precision highp sampler2DArray;
 
 #define RANK $RANK
 layout(location = 0) out vec4 result;

@@ -85,14 +85,14 @@ class RecordingContext:
         def __init__(self, size):
             texels = max(1, -(-size // 4))
             self.w = 1 << max(0, (texels - 1).bit_length())
-            self.h, self.shift, self.generation = 1, self.w.bit_length() - 1, 0
+            self.h, self.shift, self.generation, self.layers = 1, self.w.bit_length() - 1, 0, 0
 
     def texture(self, size):
         return self.Texture(size)
 
-    def texture_wh(self, w, h):
+    def texture_wh(self, w, h, layers=0):
         t = self.Texture(4 * w * h)
-        t.w, t.h = w, h
+        t.w, t.h, t.layers = w, h, layers
         return t
 
     def program(self, key, make_source, samplers, op):

@@ -22,11 +22,14 @@ CPU_FORWARD_SIZE = 128  # tiny ops whose inputs are still on the host run there 
 class GPUArray:
     """A tensor's buffer: a texture, host values not uploaded yet (lazy upload), or a fused
     elementwise expression not drawn yet (expr, a fusion.Node). refs counts its owner and
-    the lazy expressions that read it; the texture is freed when it reaches zero."""
-    __slots__ = ("size", "texture", "host", "expr", "refs")
+    the lazy expressions that read it; the texture is freed when it reaches zero. layouts: its
+    values laid out as a matmul operand, kept for the next product with it (a layer's weights):
+    a buffer never changes, so they stay true while it lives."""
+    __slots__ = ("size", "texture", "host", "expr", "refs", "layouts")
 
     def __init__(self, size, texture=None, host=None, expr=None):
         self.size, self.texture, self.host, self.expr, self.refs = size, texture, host, expr, 1
+        self.layouts = None
 
 
 _INT32_RANGE = np.float64(-2 ** 31), np.float64(2 ** 31 - 1)
@@ -201,7 +204,9 @@ class WebGLBackend(Backend):
         if a.texture is not None:
             self.ctx.release(a.texture)
             a.texture = None
-        a.host = None
+        for t in (a.layouts or {}).values():
+            self.ctx.release(t)
+        a.host = a.layouts = None
         self._drop_expr(a)
 
     def _drop_expr(self, a):
@@ -233,7 +238,7 @@ class WebGLBackend(Backend):
         ctx.set_uniform(prog, "u_shift", targets[0].shift)
         for name, tex in zip(samplers, textures):
             ctx.set_uniform(prog, name + "_shift", tex.shift)
-        if len(targets) == 1:
+        if len(targets) == 1 and not targets[0].layers:
             ctx.draw(prog, targets[0], textures)
         else:
             ctx.draw_targets(prog, targets, textures)
@@ -270,7 +275,9 @@ class WebGLBackend(Backend):
         uniforms = [(codegen.uniform_name(u) + "_value", v) for u, v in enumerate(prog.uniforms)]
         names = [codegen.texture_name(k) for k in range(len(prog.inputs))]
         views = [(names[k], view) for k, (mode, _, view) in enumerate(prog.inputs) if mode == "strided"]
-        uniforms += [(codegen.block_name(j) + "_params", list(params)) for j, params in enumerate(prog.blocks)]
+        for j, (m, n, blocks, size, _) in enumerate(prog.blocks):
+            uniforms += [(codegen.block_name(j) + "_params", [m, n, blocks, size]),
+                         (codegen.block_name(j) + "_inv", [1.0 / m, 1.0 / n])]
         rank = 1
         if views:
             shape, merged = fusion.merge_dims(list(a.expr.shape), [strides for _, (strides, _) in views])
@@ -475,9 +482,9 @@ class WebGLBackend(Backend):
         limit = self.matrix_limit or ctx.max_texture_size
         wrap = _wrap(A.batches * mp, k4, rows, limit)
         side = B.batches > 1 and B.batches * 4 * k4 > limit  # then B.batches * n4 fits (_split_k)
-        ta, tb = self._as_matrix(A, mp, k4, wrap), self._as_matrix(B, 4 * k4, n4, side=side)
+        ta, tb = self._as_matrix(A, mp, k4, wrap), self._layout(B, 4 * k4, n4, side)
         blocks = mp // rows
-        outs = [ctx.texture_wh(n4, batch * blocks) for _ in range(rows)]
+        out = ctx.texture_wh(n4, batch * blocks, layers=rows)  # row r of each block in layer r
         done = False
         try:
             uniforms = [("u_K4", k4), ("u_blocks", blocks), ("u_a_batch", 0 if A.batches == 1 else mp),
@@ -485,16 +492,25 @@ class WebGLBackend(Backend):
                         ("u_a_wrap", wrap),
                         ("u_a_step", [k4, 0] if wrap > 1 else [0, 1])]
             self._run(("matmul", rows), lambda: codegen.matmul(rows), ["A", "B"], [ta, tb], None,
-                      uniforms, "matmul", outs=outs)
+                      uniforms, "matmul", outs=[out])
             done = True
         finally:
-            for t in [ta, tb] + ([] if done else outs):
+            for t in [ta] + ([] if done else [out]):
                 ctx.release(t)
         # lazy: the pass that puts C in the flat layout also draws what follows (fusion.py)
         size = batch * m * n
-        leaf = fusion.Node("unblock", False, (size,), [("block", GPUArray(4 * n4 * t.h, t)) for t in outs],
-                           params=(m, n, blocks, size))
+        leaf = fusion.Node("unblock", False, (size,), [("block", GPUArray(4 * n4 * batch * blocks * rows, out))],
+                           params=(m, n, blocks, size, rows))
         return GPUArray(size, expr=leaf)
+
+    def _layout(self, B, rows_p, width, side):
+        """B's matrix-layout texture (_as_matrix), made once per buffer and geometry."""
+        layouts = B.handle.layouts = B.handle.layouts or {}
+        key = (B[1:], rows_p, width, side)
+        tex = layouts.get(key)
+        if tex is None or tex.generation != self.ctx.generation:
+            tex = layouts[key] = self._as_matrix(B, rows_p, width, side=side)
+        return tex
 
     def _as_matrix(self, X, rows_p, width, wrap=1, side=False):
         """X's window as a matrix-layout texture (matrix.glsl), `width` texels per matrix row

@@ -46,6 +46,8 @@ def declare(name, mode, rank=1):
     input is read through index math, or a single uniform value for host scalars."""
     if mode == "uniform":
         return f"uniform float {name}_value;\n"
+    if mode == "layers":  # a texture array, read by the one kernel that knows its layout
+        return f"uniform highp sampler2DArray {name};\n"
     s = (f"uniform sampler2D {name};\nuniform int {name}_shift;\n"
          f"vec4 {name}_at4(int t) {{ return texelFetch({name}, ivec2(t & ((1 << {name}_shift) - 1), t >> {name}_shift), 0); }}\n"
          f"float {name}_at(int i) {{ return {name}_at4(i >> 2)[i & 3]; }}\n")
@@ -85,7 +87,7 @@ def fused(steps, rank):
         kind = step[0]
         if kind == "unblock":
             _, k, rows, j = step
-            decls += [(texture_name(k + r), "texel") for r in range(rows)]
+            decls.append((texture_name(k), "layers"))
             leaves.append(unblock(k, rows, j))
             lines.append(f"  vec4 v{n} = {block_name(j)}_get4(i);")
         elif kind in ("texel", "strided"):
@@ -147,11 +149,10 @@ def matmul(rows):
 
 
 def unblock(k, rows, j):
-    """The reader of a fused program's matmul leaf j (unblock.glsl), its blocks in inputs k .. k+rows-1."""
-    names = [texture_name(k + r) for r in range(rows)]
-    pick = "\n".join(f"  if (target == {r}) return texelFetch({x}, p, 0);" for r, x in enumerate(names[:-1]))
-    pick += f"\n  return texelFetch({names[-1]}, p, 0);"
-    return template("unblock").substitute(B=block_name(j), ROWS=rows, PICK=pick)
+    """The reader of a fused program's matmul leaf j (unblock.glsl), its blocks in input k."""
+    assert rows & (rows - 1) == 0, rows  # the targets' count is a power of two (4 or 8): shifts
+    return template("unblock").substitute(B=block_name(j), L=texture_name(k), ROWS=rows,
+                                          LOG_ROWS=rows.bit_length() - 1)
 
 
 def pad(rank):

@@ -40,12 +40,17 @@ def heap_view(array):
 
 
 class Texture:
-    """An RGBA32F texture of w x h texels (4 * w * h float32 slots); w = 2 ** shift."""
-    __slots__ = ("gl_texture", "w", "h", "shift", "generation")
+    """An RGBA32F texture of w x h texels (4 * w * h float32 slots); w = 2 ** shift. layers > 0:
+    a texture array of that many w x h layers (matmul's render targets, read with one fetch)."""
+    __slots__ = ("gl_texture", "w", "h", "shift", "generation", "layers")
 
-    def __init__(self, gl_texture, w, h, generation):
-        self.gl_texture, self.w, self.h, self.generation = gl_texture, w, h, generation
+    def __init__(self, gl_texture, w, h, generation, layers=0):
+        self.gl_texture, self.w, self.h, self.generation, self.layers = gl_texture, w, h, generation, layers
         self.shift = w.bit_length() - 1
+
+    @property
+    def nbytes(self):
+        return self.w * self.h * 16 * max(self.layers, 1)
 
 
 class Program:
@@ -106,7 +111,7 @@ class GLContext:
 
     def _bind_methods(self):
         gl = self.gl
-        for name in ("TEXTURE_2D RGBA RGBA32F FLOAT FRAMEBUFFER COLOR_ATTACHMENT0 TEXTURE0 TRIANGLES "
+        for name in ("TEXTURE_2D TEXTURE_2D_ARRAY RGBA RGBA32F FLOAT FRAMEBUFFER COLOR_ATTACHMENT0 TEXTURE0 TRIANGLES "
                      "NEAREST CLAMP_TO_EDGE TEXTURE_MIN_FILTER TEXTURE_MAG_FILTER TEXTURE_WRAP_S "
                      "TEXTURE_WRAP_T PIXEL_PACK_BUFFER STREAM_READ SYNC_GPU_COMMANDS_COMPLETE "
                      "VERTEX_SHADER FRAGMENT_SHADER "
@@ -116,6 +121,7 @@ class GLContext:
         self.bind_texture, self.active_texture = gl.bindTexture, gl.activeTexture
         self.use_program, self.viewport, self.draw_arrays = gl.useProgram, gl.viewport, gl.drawArrays
         self.framebuffer_texture = gl.framebufferTexture2D
+        self.framebuffer_layer = gl.framebufferTextureLayer
         self.uniform1i, self.uniform1f, self.uniform1iv = gl.uniform1i, gl.uniform1f, gl.uniform1iv
         self.uniform1fv = gl.uniform1fv
         self.read_pixels, self.tex_sub_image = gl.readPixels, gl.texSubImage2D
@@ -130,7 +136,7 @@ class GLContext:
         # render targets one draw can write: blocked matmul computes this many rows per fragment
         self.max_targets = 8 if gl.getParameter(gl.MAX_DRAW_BUFFERS) >= 8 else 4
         self.programs = {}
-        self.pool = {}            # (w, h) -> free textures, most recently released last
+        self.pool = {}            # (w, h, layers) -> free textures, most recently released last
         self.num_textures = 0     # allocated: in use and pooled
         self.texture_bytes = 0
         self.pooled_textures = self.pooled_bytes = 0
@@ -234,32 +240,39 @@ class GLContext:
                              f"this GPU's limit of {self.max_texture_size}")
         return self.texture_wh(w, h)
 
-    def texture_wh(self, w, h):
-        """A w x h texture. One whose w is not a power of two is not in the flat layout: only
-        the kernel that made it reads it (matmul's operands and blocks)."""
-        free = self.pool.get((w, h))
+    def texture_wh(self, w, h, layers=0):
+        """A w x h texture (a texture array of `layers` such, if layers > 0). One whose w is not
+        a power of two is not in the flat layout: only the kernel that made it reads it
+        (matmul's operands and blocks)."""
+        free = self.pool.get((w, h, layers))
         if free:
+            texture = free.pop()
             self.pooled_textures -= 1
-            self.pooled_bytes -= w * h * 16
-            return free.pop()
+            self.pooled_bytes -= texture.nbytes
+            return texture
         gl = self.gl
         t = gl.createTexture()
+        texture = Texture(t, w, h, self.generation, layers)
+        target = self.TEXTURE_2D_ARRAY if layers else self.TEXTURE_2D
         self._scratch()
-        gl.bindTexture(self.TEXTURE_2D, t)
-        gl.texStorage2D(self.TEXTURE_2D, 1, self.RGBA32F, w, h)
+        gl.bindTexture(target, t)
+        if layers:
+            gl.texStorage3D(target, 1, self.RGBA32F, w, h, layers)
+        else:
+            gl.texStorage2D(target, 1, self.RGBA32F, w, h)
         if gl.getError() == gl.OUT_OF_MEMORY:  # checked on allocation only: the pool serves the rest
             gl.deleteTexture(t)
             self._trim_all()
-            raise MemoryError(f"webgl: out of GPU memory allocating a {w}x{h} texture ({w * h * 16} bytes; "
+            raise MemoryError(f"webgl: out of GPU memory allocating a {w}x{h} texture ({texture.nbytes} bytes; "
                               f"{self.texture_bytes} bytes in {self.num_textures} textures already); "
                               "dispose tensors you no longer need, or use smaller batches")
         for param in (self.TEXTURE_MIN_FILTER, self.TEXTURE_MAG_FILTER):
-            gl.texParameteri(self.TEXTURE_2D, param, self.NEAREST)
+            gl.texParameteri(target, param, self.NEAREST)
         for param in (self.TEXTURE_WRAP_S, self.TEXTURE_WRAP_T):
-            gl.texParameteri(self.TEXTURE_2D, param, self.CLAMP_TO_EDGE)
+            gl.texParameteri(target, param, self.CLAMP_TO_EDGE)
         self.num_textures += 1
-        self.texture_bytes += w * h * 16
-        return Texture(t, w, h, self.generation)
+        self.texture_bytes += texture.nbytes
+        return texture
 
     def release(self, texture):
         """Keep a freed texture for reuse, up to pool_limit bytes of free textures (as tfjs's
@@ -267,8 +280,8 @@ class GLContext:
         session that makes tensors of many sizes does not hold GPU memory it no longer uses."""
         if texture.generation != self.generation:
             return  # made before a context loss: gone with it
-        nbytes = texture.w * texture.h * 16
-        self.pool.setdefault((texture.w, texture.h), []).append(texture)
+        nbytes = texture.nbytes
+        self.pool.setdefault((texture.w, texture.h, texture.layers), []).append(texture)
         self.pooled_textures += 1
         self.pooled_bytes += nbytes
         self._trim()
@@ -299,7 +312,7 @@ class GLContext:
         if not self.pool[key]:
             del self.pool[key]
         self.gl.deleteTexture(texture.gl_texture)
-        nbytes = texture.w * texture.h * 16
+        nbytes = texture.nbytes
         self.pooled_textures -= 1
         self.pooled_bytes -= nbytes
         self.num_textures -= 1
@@ -429,7 +442,7 @@ class GLContext:
                     self.active_texture(self.TEXTURE0 + unit)
                     self.active_unit = unit
                     self.calls += 1
-                self.bind_texture(self.TEXTURE_2D, tex.gl_texture)
+                self.bind_texture(self.TEXTURE_2D_ARRAY if tex.layers else self.TEXTURE_2D, tex.gl_texture)
                 bound[unit] = tex
                 self.calls += 1
         self._attach(output)
@@ -446,22 +459,26 @@ class GLContext:
                 raise RuntimeError(f"webgl: {prog.name} raised GL error {err}")
 
     def draw_targets(self, prog, outputs, inputs):
-        """Run prog into several textures at once (render targets 0.. in order), then return
-        to the one-target framebuffer."""
+        """Run prog into several render targets at once (0.. in order: the textures given, a
+        texture array's layers), then return to the one-target framebuffer."""
         gl = self.gl
         gl.bindFramebuffer(self.FRAMEBUFFER, self.framebuffer_n)
-        for i, out in enumerate(outputs):
-            gl.framebufferTexture2D(self.FRAMEBUFFER, self.COLOR_ATTACHMENT0 + i, self.TEXTURE_2D,
-                                    out.gl_texture, 0)
-        self.calls += 1 + len(outputs)
+        targets = [(out, layer) for out in outputs for layer in (range(out.layers) if out.layers else [None])]
+        for i, (out, layer) in enumerate(targets):
+            if layer is None:
+                gl.framebufferTexture2D(self.FRAMEBUFFER, self.COLOR_ATTACHMENT0 + i, self.TEXTURE_2D,
+                                        out.gl_texture, 0)
+            else:
+                self.framebuffer_layer(self.FRAMEBUFFER, self.COLOR_ATTACHMENT0 + i, out.gl_texture, 0, layer)
+        self.calls += 1 + len(targets)
         attached, self.attached = self.attached, outputs[0]  # draw() attaches nothing new
         self.draw(prog, outputs[0], inputs)
         # detach, so no later draw finds these textures both bound and attached
-        for i in range(len(outputs)):
+        for i in range(len(targets)):
             gl.framebufferTexture2D(self.FRAMEBUFFER, self.COLOR_ATTACHMENT0 + i, self.TEXTURE_2D, None, 0)
         gl.bindFramebuffer(self.FRAMEBUFFER, self.framebuffer)
         self.attached = attached
-        self.calls += 1 + len(outputs)
+        self.calls += 1 + len(targets)
 
     def forget(self, texture):
         """Drop cached bindings of a texture about to be written by a draw (no feedback loop)."""

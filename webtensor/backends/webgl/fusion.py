@@ -7,8 +7,9 @@ A Node's inputs are ("uniform", value), ("texel", buffer) or ("strided", buffer,
 offset). A texel input whose buffer is itself lazy, of the same shape, is inlined. Fusion
 knows no shading language: a Program is a list of steps, which codegen renders as GLSL.
 
-Matmul's result is a leaf of its own: an "unblock" Node, whose inputs are ("block", buffer),
-the render targets of the blocked kernel, and whose params are (M, N, blocks, size). It reads
+Matmul's result is a leaf of its own: an "unblock" Node, whose input is ("block", buffer),
+the blocked kernel's render targets as the layers of one texture array, and whose params are
+(M, N, blocks, size, layers). It reads
 by flat position only, so it is inlined into any consumer of its size: the bias and activation
 after a dense layer or a convolution are drawn in the pass that puts the product in order.
 """
@@ -46,8 +47,8 @@ class Program:
       ("texel", k)      texture input k, read as the output's texel
       ("strided", k)    texture input k, read through its strides (view k)
       ("uniform", u)    scalar u, a uniform
-      ("unblock", k, rows, j)  matmul's result from texture inputs k .. k+rows-1 (its blocks),
-                        with params j (self.blocks[j])
+      ("unblock", k, rows, j)  matmul's result from texture input k (its blocks: an array of
+                        rows layers), with params j (self.blocks[j])
       (expr, ints, args)  an elementwise expression over the earlier steps numbered in args
     and the last step is the result. An input read twice the same way is loaded once."""
 
@@ -62,10 +63,9 @@ class Program:
 
     def _emit(self, node):
         if node.expr == "unblock":
-            k = len(self.inputs)
-            self.inputs += [("block", b, None) for _, b in node.inputs]
+            self.inputs.append(("block", node.inputs[0][1], None))
             self.blocks.append(node.params)
-            return self._step(("unblock", k, len(node.inputs), len(self.blocks) - 1))
+            return self._step(("unblock", len(self.inputs) - 1, node.params[-1], len(self.blocks) - 1))
         args = []
         for inp in node.inputs:
             kind = inp[0]
