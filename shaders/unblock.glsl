@@ -1,26 +1,27 @@
 // Matmul's result in the flat layout, as a fused program's input: element (batch, m, n) of C
 // is component n % 4 of texel (n / 4, batch * blocks + m / ROWS) of layer m % ROWS of the
 // blocked kernel's texture array (its render targets): one fetch wherever the element lies.
-// ${B}_get4(e): elements e .. e+3, zero past the end (the padding of the blocks dropped).
-uniform int ${B}_params[4];    // M, N, blocks (fragments per batch along M), size
-uniform float ${B}_inv[2];     // 1 / M, 1 / N (div_by: no integer division)
+// ${K}_get4(e): elements e .. e+3, zero past the end (the padding of the blocks dropped).
+// ROWS, a power of two, and LOG_ROWS are constants.
+uniform int ${K}_params[4];    // M, N, blocks (fragments per batch along M), size
+uniform float ${K}_inv[2];     // 1 / M, 1 / N (div_by: no integer division)
 
-vec4 ${B}_texel(int m, int n4) {
-  int batch = div_by(m, ${B}_params[0], ${B}_inv[0]), row = m - batch * ${B}_params[0];
-  ivec2 p = ivec2(n4, batch * ${B}_params[2] + (row >> $LOG_ROWS));
-  return texelFetch($L, ivec3(p, row & ($ROWS - 1)), 0);
+vec4 ${K}_texel(int m, int n4) {
+  int batch = div_by(m, ${K}_params[0], ${K}_inv[0]), row = m - batch * ${K}_params[0];
+  ivec2 p = ivec2(n4, batch * ${K}_params[2] + (row >> $LOG_ROWS));
+  return texelFetch($L0, ivec3(p, row & ($ROWS - 1)), 0);
 }
 
-vec4 ${B}_get4(int e) {
-  int n = ${B}_params[1], size = ${B}_params[3];
+vec4 ${K}_get4(int e) {
+  int n = ${K}_params[1], size = ${K}_params[3];
   if ((n & 3) == 0) {  // the four elements are one texel of one target
-    int m = div_by(e, n, ${B}_inv[1]);
-    return e < size ? ${B}_texel(m, (e - m * n) >> 2) : vec4(0.0);
+    int m = div_by(e, n, ${K}_inv[1]);
+    return e < size ? ${K}_texel(m, (e - m * n) >> 2) : vec4(0.0);
   }
   vec4 v = vec4(0.0);
   for (int k = 0; k < 4; ++k) {
-    int i = e + k, m = div_by(i, n, ${B}_inv[1]), c = i - m * n;
-    if (i < size) v[k] = ${B}_texel(m, c >> 2)[c & 3];
+    int i = e + k, m = div_by(i, n, ${K}_inv[1]), c = i - m * n;
+    if (i < size) v[k] = ${K}_texel(m, c >> 2)[c & 3];
   }
   return v;
 }

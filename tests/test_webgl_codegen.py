@@ -131,7 +131,8 @@ def exercise_every_kernel():
              wt.grad(lambda f: wt.conv2d(img, f, 1, "valid").sum())(wt.ones([3, 3, 2, 1])),  # split K
              wt.relu(wt.add(m @ m.T, 1.0)),  # matmul's result, bias and activation in one program
              wt.depthwise_conv2d(img, wt.ones([3, 3, 2, 1]), 1, "same"),
-             wt.depthwise_conv2d(wt.concat([img, img], 3), wt.ones([3, 3, 4, 1]), 2, "same")]  # a texel per tap
+             wt.relu(wt.depthwise_conv2d(wt.concat([img, img], 3), wt.ones([3, 3, 4, 1]), 2, "same")  # a texel per tap
+                     + wt.ones([4]))]  # bias and activation in the kernel's pass
     outs += [wt.pad(x, [[1, 0], [0, 2], [1, 1]]), wt.pad(x[0], [[1, 1], [0, 1]]), wt.pad(x[0, 0], [[2, 1]])]
     outs += [wt.concat([x] * k, 2) for k in (2, 3, 9)] + [wt.gather(x, [2, 0], 2)]
     outs += [x.transpose([2, 0, 1]) + 1.0, x[:, ::-1, ::2] * 2.0, wt.broadcast_to(x[0, :, :1], [2, 3, 4]) - x]
@@ -161,9 +162,9 @@ def test_recorded_kernels_cover_every_template():
     sources = collect_sources()
     kinds = {key[0] for key in sources}
     assert {"fused", "reduce", "arg", "cumsum", "matrix", "matrix_view", "matmul", "pad", "concat",
-            "gather", "depthwise"} <= kinds
-    leaves = [step for key in sources if key[0] == "fused" for step in key[1] if step[0] == "unblock"]
-    assert leaves  # matmul's result, read by a fused program
+            "gather"} <= kinds
+    leaves = {step[1] for key in sources if key[0] == "fused" for step in key[1] if step[0] == "leaf"}
+    assert leaves == set(codegen.LEAF_INPUTS)  # kernels drawn in their consumers' programs
 
 
 def glslang():

@@ -23,8 +23,9 @@ class GPUArray:
     """A tensor's buffer: a texture, host values not uploaded yet (lazy upload), or a fused
     elementwise expression not drawn yet (expr, a fusion.Node). refs counts its owner and
     the lazy expressions that read it; the texture is freed when it reaches zero. layouts: its
-    values laid out as a matmul operand, kept for the next product with it (a layer's weights):
-    a buffer never changes, so they stay true while it lives."""
+    values laid out as a matmul operand, kept from the second product with it on (a model's
+    weights in predict; a training step's buffers live for one use each): a buffer never
+    changes, so they stay true while it lives."""
     __slots__ = ("size", "texture", "host", "expr", "refs", "layouts")
 
     def __init__(self, size, texture=None, host=None, expr=None):
@@ -205,7 +206,8 @@ class WebGLBackend(Backend):
             self.ctx.release(a.texture)
             a.texture = None
         for t in (a.layouts or {}).values():
-            self.ctx.release(t)
+            if t is not None:
+                self.ctx.release(t)
         a.host = a.layouts = None
         self._drop_expr(a)
 
@@ -275,9 +277,7 @@ class WebGLBackend(Backend):
         uniforms = [(codegen.uniform_name(u) + "_value", v) for u, v in enumerate(prog.uniforms)]
         names = [codegen.texture_name(k) for k in range(len(prog.inputs))]
         views = [(names[k], view) for k, (mode, _, view) in enumerate(prog.inputs) if mode == "strided"]
-        for j, (m, n, blocks, size, _) in enumerate(prog.blocks):
-            uniforms += [(codegen.block_name(j) + "_params", [m, n, blocks, size]),
-                         (codegen.block_name(j) + "_inv", [1.0 / m, 1.0 / n])]
+        uniforms += [(f"{codegen.leaf_name(j)}_{name}", value) for j, leaf in enumerate(prog.leaves) for name, value in leaf]
         rank = 1
         if views:
             shape, merged = fusion.merge_dims(list(a.expr.shape), [strides for _, (strides, _) in views])
@@ -482,7 +482,7 @@ class WebGLBackend(Backend):
         limit = self.matrix_limit or ctx.max_texture_size
         wrap = _wrap(A.batches * mp, k4, rows, limit)
         side = B.batches > 1 and B.batches * 4 * k4 > limit  # then B.batches * n4 fits (_split_k)
-        ta, tb = self._as_matrix(A, mp, k4, wrap), self._layout(B, 4 * k4, n4, side)
+        ta, (tb, kept) = self._as_matrix(A, mp, k4, wrap), self._layout(B, 4 * k4, n4, side)
         blocks = mp // rows
         out = ctx.texture_wh(n4, batch * blocks, layers=rows)  # row r of each block in layer r
         done = False
@@ -495,22 +495,35 @@ class WebGLBackend(Backend):
                       uniforms, "matmul", outs=[out])
             done = True
         finally:
-            for t in [ta] + ([] if done else [out]):
+            for t in [ta] + ([] if kept else [tb]) + ([] if done else [out]):
                 ctx.release(t)
         # lazy: the pass that puts C in the flat layout also draws what follows (fusion.py)
         size = batch * m * n
-        leaf = fusion.Node("unblock", False, (size,), [("block", GPUArray(4 * n4 * batch * blocks * rows, out))],
-                           params=(m, n, blocks, size, rows))
-        return GPUArray(size, expr=leaf)
+        static = (("ROWS", rows), ("LOG_ROWS", rows.bit_length() - 1))  # rows: 4 or 8
+        uniforms = (("params", [m, n, blocks, size]), ("inv", [1.0 / m, 1.0 / n]))
+        return self._leaf("unblock", [GPUArray(4 * n4 * batch * blocks * rows, out)], size, static, uniforms, owned=True)
+
+    def _leaf(self, kernel, inputs, size, static, uniforms, owned=False):
+        """A kernel's result as a lazy fusion leaf (fusion.py) reading the textures of `inputs`:
+        buffers of tensors (each read counted), or, owned, buffers made for this leaf alone."""
+        for b in inputs:
+            self._texture(b, kernel)
+            if not owned:
+                b.refs += 1
+        return GPUArray(size, expr=fusion.Node(kernel, False, (size,), [("leaf", b) for b in inputs],
+                                               params=(static, uniforms)))
 
     def _layout(self, B, rows_p, width, side):
-        """B's matrix-layout texture (_as_matrix), made once per buffer and geometry."""
+        """B's matrix-layout texture (_as_matrix) and whether its buffer keeps it (GPUArray)."""
         layouts = B.handle.layouts = B.handle.layouts or {}
         key = (B[1:], rows_p, width, side)
-        tex = layouts.get(key)
+        if key not in layouts:  # the first product with it: marked, not kept
+            layouts[key] = None
+            return self._as_matrix(B, rows_p, width, side=side), False
+        tex = layouts[key]
         if tex is None or tex.generation != self.ctx.generation:
             tex = layouts[key] = self._as_matrix(B, rows_p, width, side=side)
-        return tex
+        return tex, True
 
     def _as_matrix(self, X, rows_p, width, wrap=1, side=False):
         """X's window as a matrix-layout texture (matrix.glsl), `width` texels per matrix row
@@ -591,13 +604,10 @@ class WebGLBackend(Backend):
             return GPUArray(0, host=np.zeros(0, np.float32))
         if self._on_host(size, (x, filter)):
             return self._forward("depthwise_conv2d", x, filter, out_hw, strides, dilations, before)
-        vec4 = int(c % 4 == 0 and m == 1)
-        uniforms = [("u_in", [h, w, c]), ("u_out", list(out)), ("u_out_inv", [1.0 / d for d in out]),
-                    ("u_mult", m), ("u_stride", list(strides)), ("u_dil", list(dilations)),
-                    ("u_before", list(before)), ("u_size", size)]
-        return self._run(("depthwise", fh, fw, vec4),
-                         lambda: codegen.simple("depthwise", [("X", "texel"), ("W", "texel")], FH=fh, FW=fw, VEC4=vec4),
-                         ["X", "W"], [x.handle, filter.handle], size, uniforms, "depthwise_conv2d")
+        static = (("FH", fh), ("FW", fw), ("VEC4", int(c % 4 == 0 and m == 1)))
+        uniforms = (("in", [h, w, c]), ("out", list(out)), ("out_inv", [1.0 / d for d in out]), ("mult", m),
+                    ("stride", list(strides)), ("dil", list(dilations)), ("before", list(before)), ("size", size))
+        return self._leaf("depthwise", [x.handle, filter.handle], size, static, uniforms)
 
     # ---- images (wt.browser) ----
     def from_pixels(self, source, width, height, channels):

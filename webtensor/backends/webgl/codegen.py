@@ -85,11 +85,11 @@ def fused(steps, rank):
     lines, decls, leaves = [], [], []
     for n, step in enumerate(steps):
         kind = step[0]
-        if kind == "unblock":
-            _, k, rows, j = step
-            decls.append((texture_name(k), "layers"))
-            leaves.append(unblock(k, rows, j))
-            lines.append(f"  vec4 v{n} = {block_name(j)}_get4(i);")
+        if kind == "leaf":
+            _, kernel, k, j, static = step
+            decls += [(texture_name(k + r), mode) for r, mode in enumerate(LEAF_INPUTS[kernel])]
+            leaves.append(leaf(kernel, k, j, static))
+            lines.append(f"  vec4 v{n} = {leaf_name(j)}_get4(i);")
         elif kind in ("texel", "strided"):
             decls.append((texture_name(step[1]), kind))
             lines.append(f"  vec4 v{n} = {texture_name(step[1])}_{'at4(t)' if kind == 'texel' else 'get4(i)'};")
@@ -112,8 +112,20 @@ def uniform_name(u):
     return f"U{u}"
 
 
-def block_name(j):
-    return f"B{j}"
+def leaf_name(j):
+    return f"K{j}"
+
+
+# The kernels whose results are fusion leaves (fusion.py), each a template defining
+# ${K}_get4(int i), and the way it reads its inputs $L0, $L1...: "texel" (flat buffers, through
+# their _at4 and _at readers) or "layers" (a texture array)
+LEAF_INPUTS = {"unblock": ("layers",), "depthwise": ("texel", "texel")}
+
+
+def leaf(kernel, k, j, static):
+    """The reader of a fused program's kernel leaf j, its inputs from texture input k on."""
+    names = {f"L{r}": texture_name(k + r) for r in range(len(LEAF_INPUTS[kernel]))}
+    return template(kernel).substitute(K=leaf_name(j), **names, **dict(static))
 
 
 def reduce(op):
@@ -146,13 +158,6 @@ def matmul(rows):
     store = "  result = c0;\n" + "\n".join(f"  result{r} = c{r};" for r in range(1, rows))
     return header([("A", "texel"), ("B", "texel")], 1) + template("matmul").substitute(
         OUTPUTS=outputs, INIT=init, STEP=step, STORE=store, ROWSTART=start)
-
-
-def unblock(k, rows, j):
-    """The reader of a fused program's matmul leaf j (unblock.glsl), its blocks in input k."""
-    assert rows & (rows - 1) == 0, rows  # the targets' count is a power of two (4 or 8): shifts
-    return template("unblock").substitute(B=block_name(j), L=texture_name(k), ROWS=rows,
-                                          LOG_ROWS=rows.bit_length() - 1)
 
 
 def pad(rank):

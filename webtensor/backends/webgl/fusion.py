@@ -7,11 +7,13 @@ A Node's inputs are ("uniform", value), ("texel", buffer) or ("strided", buffer,
 offset). A texel input whose buffer is itself lazy, of the same shape, is inlined. Fusion
 knows no shading language: a Program is a list of steps, which codegen renders as GLSL.
 
-Matmul's result is a leaf of its own: an "unblock" Node, whose input is ("block", buffer),
-the blocked kernel's render targets as the layers of one texture array, and whose params are
-(M, N, blocks, size, layers). It reads
-by flat position only, so it is inlined into any consumer of its size: the bias and activation
-after a dense layer or a convolution are drawn in the pass that puts the product in order.
+Some kernels' results are leaves of their own, drawn in their consumer's program: a Node whose
+expr is the kernel's name (a template in shaders/ that defines its element reader), whose
+inputs are ("leaf", buffer), the textures it reads, and whose params are (static, uniforms):
+its compile-time constants and its uniform values, each as (name, value) pairs. Matmul's
+"unblock" (the product out of the blocked kernel's render targets) and "depthwise" are such:
+a leaf reads by flat position only, so it is inlined into any consumer of its size, and the
+bias and activation after a dense layer or a convolution are drawn in the kernel's own pass.
 """
 MAX_NODES = 24   # ops in one fused program: beyond this, an input is drawn first
 MAX_TEXTURES = 16  # texture inputs of one program (WebGL2's least MAX_TEXTURE_IMAGE_UNITS)
@@ -38,7 +40,7 @@ class Node:
 
 def inlinable(inp, shape):
     e = inp[1].expr if inp[0] == "texel" else None
-    return e is not None and (e.shape == shape or e.expr == "unblock")
+    return e is not None and (e.shape == shape or e.params is not None)
 
 
 class Program:
@@ -47,8 +49,8 @@ class Program:
       ("texel", k)      texture input k, read as the output's texel
       ("strided", k)    texture input k, read through its strides (view k)
       ("uniform", u)    scalar u, a uniform
-      ("unblock", k, rows, j)  matmul's result from texture input k (its blocks: an array of
-                        rows layers), with params j (self.blocks[j])
+      ("leaf", kernel, k, j, static)  a kernel leaf reading texture inputs k.., its uniforms
+                        self.leaves[j]
       (expr, ints, args)  an elementwise expression over the earlier steps numbered in args
     and the last step is the result. An input read twice the same way is loaded once."""
 
@@ -56,16 +58,18 @@ class Program:
         self.steps = []
         self.inputs = []    # (mode, buffer, view) per texture input k; view = (strides, offset)
         self.uniforms = []  # value of scalar u
-        self.blocks = []    # params of unblock leaf j
+        self.leaves = []    # uniforms of kernel leaf j
         self._loaded = {}
         self._emit(root)
         self.key = tuple(self.steps)
 
     def _emit(self, node):
-        if node.expr == "unblock":
-            self.inputs.append(("block", node.inputs[0][1], None))
-            self.blocks.append(node.params)
-            return self._step(("unblock", len(self.inputs) - 1, node.params[-1], len(self.blocks) - 1))
+        if node.params is not None:
+            static, uniforms = node.params
+            k = len(self.inputs)
+            self.inputs += [("leaf", b, None) for _, b in node.inputs]
+            self.leaves.append(uniforms)
+            return self._step(("leaf", node.expr, k, len(self.leaves) - 1, static))
         args = []
         for inp in node.inputs:
             kind = inp[0]
