@@ -256,7 +256,7 @@ class WebGLBackend(Backend):
             a = x.handle
             if strided is None and a.size == 1 and a.host is not None:
                 inputs.append(("uniform", float(a.host[0])))
-            elif strided is None and tuple(x.shape) == out_shape:
+            elif strided is None and x.shape == out_shape:  # (Buffer shapes are tuples)
                 inputs.append(("texel", a))
             else:
                 self._texture(a, expr)
@@ -267,8 +267,9 @@ class WebGLBackend(Backend):
             heaviest = max(node.inlined(), key=lambda b: b.expr.nodes)  # draw it on its own
             self._materialize(heaviest, expr)
             node = fusion.Node(expr, ints, out_shape, inputs)
-        for b in node.buffers():
-            b.refs += 1
+        for i in inputs:
+            if i[0] != "uniform":
+                i[1].refs += 1
         return GPUArray(shape_size(out_shape), expr=node)
 
     def _materialize(self, a, op):

@@ -24,12 +24,18 @@ class Node:
 
     def __init__(self, expr, ints, shape, inputs, params=None):
         self.expr, self.ints, self.shape, self.inputs, self.params = expr, ints, shape, inputs, params
-        inlined = self.inlined()
-        self.nodes = 1 + sum(a.expr.nodes for a in inlined)
-        # the distinct textures the fused program reads (one sampler each)
-        self.textures = frozenset(id(i[1]) for i in inputs if i[0] != "uniform" and not inlinable(i, shape))
-        for a in inlined:
-            self.textures |= a.expr.textures
+        # one loop (this runs once per elementwise op): the ops the program holds, and the
+        # distinct textures it reads (one sampler each)
+        nodes, textures = 1, frozenset()
+        for i in inputs:
+            if i[0] == "uniform":
+                continue
+            if inlinable(i, shape):
+                nodes += i[1].expr.nodes
+                textures |= i[1].expr.textures
+            else:
+                textures |= {id(i[1])}
+        self.nodes, self.textures = nodes, textures
 
     def inlined(self):
         return [i[1] for i in self.inputs if inlinable(i, self.shape)]
