@@ -130,8 +130,10 @@ UNARY = {row.name: row for row in [
     _unary("reciprocal", FLOAT, lambda x: 1 / x, "1.0 / a", lambda dy, x, y: -(dy * y.square())),
     _unary("erf", FLOAT, lambda x: np.asarray(_erf(x), dtype=x.dtype), "erf_(a)",
            lambda dy, x, y: dy * ((-x.square()).exp() * (2 / math.sqrt(math.pi)))),
-    _unary("relu", SAME, lambda x: np.maximum(x, 0), "max(a, 0.0)", lambda dy, x, y: dy * x.step()),
-    _unary("relu6", SAME, lambda x: np.clip(x, 0, 6), "clamp(a, 0.0, 6.0)",
+    # np.where, not np.maximum or np.clip: the same values (NaN kept), three times faster in
+    # Pyodide's NumPy, where relu over a feature map cost more than the convolution before it
+    _unary("relu", SAME, lambda x: np.where(x < 0, 0, x), "max(a, 0.0)", lambda dy, x, y: dy * x.step()),
+    _unary("relu6", SAME, lambda x: np.minimum(np.where(x < 0, 0, x), 6), "clamp(a, 0.0, 6.0)",
            lambda dy, x, y: dy * ((x > 0) & (x < 6)).cast(dy.dtype)),
     _unary("elu", FLOAT, lambda x: np.where(x > 0, x, np.expm1(np.minimum(x, 0))), _ELU,
            lambda dy, x, y: dy * (x > 0).where(1.0, y + 1.0)),
