@@ -142,6 +142,7 @@ class GLContext:
         self.pooled_textures = self.pooled_bytes = 0
         self.framebuffer = gl.createFramebuffer()
         self.framebuffer_n = gl.createFramebuffer()  # several render targets, for blocked matmul
+        self.attached_n = None    # what is attached to it
         gl.bindFramebuffer(self.FRAMEBUFFER, self.framebuffer_n)
         gl.drawBuffers(to_js([self.COLOR_ATTACHMENT0 + i for i in range(self.max_targets)]))
         gl.bindFramebuffer(self.FRAMEBUFFER, self.framebuffer)
@@ -463,22 +464,24 @@ class GLContext:
         texture array's layers), then return to the one-target framebuffer."""
         gl = self.gl
         gl.bindFramebuffer(self.FRAMEBUFFER, self.framebuffer_n)
-        targets = [(out, layer) for out in outputs for layer in (range(out.layers) if out.layers else [None])]
-        for i, (out, layer) in enumerate(targets):
-            if layer is None:
-                gl.framebufferTexture2D(self.FRAMEBUFFER, self.COLOR_ATTACHMENT0 + i, self.TEXTURE_2D,
-                                        out.gl_texture, 0)
-            else:
-                self.framebuffer_layer(self.FRAMEBUFFER, self.COLOR_ATTACHMENT0 + i, out.gl_texture, 0, layer)
-        self.calls += 1 + len(targets)
+        # The attachments stay after the draw: they count only while this framebuffer is bound
+        # (no other draw writes through it), and the pool often hands the next product the same
+        # texture array, which then needs no calls at all
+        if self.attached_n != outputs:
+            targets = [(out, layer) for out in outputs for layer in (range(out.layers) if out.layers else [None])]
+            for i, (out, layer) in enumerate(targets):
+                if layer is None:
+                    gl.framebufferTexture2D(self.FRAMEBUFFER, self.COLOR_ATTACHMENT0 + i, self.TEXTURE_2D,
+                                            out.gl_texture, 0)
+                else:
+                    self.framebuffer_layer(self.FRAMEBUFFER, self.COLOR_ATTACHMENT0 + i, out.gl_texture, 0, layer)
+            self.attached_n = list(outputs)
+            self.calls += len(targets)
         attached, self.attached = self.attached, outputs[0]  # draw() attaches nothing new
         self.draw(prog, outputs[0], inputs)
-        # detach, so no later draw finds these textures both bound and attached
-        for i in range(len(targets)):
-            gl.framebufferTexture2D(self.FRAMEBUFFER, self.COLOR_ATTACHMENT0 + i, self.TEXTURE_2D, None, 0)
         gl.bindFramebuffer(self.FRAMEBUFFER, self.framebuffer)
         self.attached = attached
-        self.calls += 1 + len(targets)
+        self.calls += 2
 
     def forget(self, texture):
         """Drop cached bindings of a texture about to be written by a draw (no feedback loop)."""
