@@ -275,7 +275,7 @@ class WebGLBackend(Backend):
     def _materialize(self, a, op):
         """Draw a lazy buffer's fused expression into its own texture."""
         prog = fusion.Program(a.expr)
-        uniforms = [(codegen.uniform_name(u) + "_value", v) for u, v in enumerate(prog.uniforms)]
+        uniforms = [(codegen.UNIFORMS, [float(v) for v in prog.uniforms])] if prog.uniforms else []
         names = [codegen.texture_name(k) for k in range(len(prog.inputs))]
         views = [(names[k], view) for k, (mode, _, view) in enumerate(prog.inputs) if mode == "strided"]
         uniforms += [(f"{codegen.leaf_name(j)}_{name}", value) for j, leaf in enumerate(prog.leaves) for name, value in leaf]

@@ -43,9 +43,7 @@ def template(name):
 
 def declare(name, mode, rank=1):
     """GLSL for one input: a sampler with element and texel readers, plus strides when the
-    input is read through index math, or a single uniform value for host scalars."""
-    if mode == "uniform":
-        return f"uniform float {name}_value;\n"
+    input is read through index math."""
     if mode == "layers":  # a texture array, read by the one kernel that knows its layout
         return f"uniform highp sampler2DArray {name};\n"
     s = (f"uniform sampler2D {name};\nuniform int {name}_shift;\n"
@@ -81,8 +79,9 @@ def expression(expr, ints):
 
 def fused(steps, rank):
     """A fused elementwise program from fusion.Program's steps: step n computes the vec4 v<n>
-    from textures L<k> (read as texels or through strides) and uniform scalars U<u>."""
-    lines, decls, leaves = [], [], []
+    from textures L<k> (read as texels or through strides) and uniform scalars U[u]: one
+    array, so a draw sets them with one call."""
+    lines, decls, leaves, scalars = [], [], [], 0
     for n, step in enumerate(steps):
         kind = step[0]
         if kind == "leaf":
@@ -94,22 +93,22 @@ def fused(steps, rank):
             decls.append((texture_name(step[1]), kind))
             lines.append(f"  vec4 v{n} = {texture_name(step[1])}_{'at4(t)' if kind == 'texel' else 'get4(i)'};")
         elif kind == "uniform":
-            decls.append((uniform_name(step[1]), "uniform"))
-            lines.append(f"  vec4 v{n} = vec4({uniform_name(step[1])}_value);")
+            scalars = max(scalars, step[1] + 1)
+            lines.append(f"  vec4 v{n} = vec4({UNIFORMS}[{step[1]}]);")
         else:
             expr, ints, args = step
             local = " ".join(f"vec4 {name} = v{arg};" for name, arg in zip("abc", args))
             lines.append(f"  vec4 v{n}; {{ {local} v{n} = {expression(expr, ints)}; }}")
     body = "\n".join(lines) + f"\n  result = v{len(steps) - 1};"
-    return header(decls, rank) + "".join(leaves) + template("elementwise").substitute(BODY=body)
+    arrays = f"uniform float {UNIFORMS}[{scalars}];\n" if scalars else ""
+    return header(decls, rank) + arrays + "".join(leaves) + template("elementwise").substitute(BODY=body)
 
 
 def texture_name(k):
     return f"L{k}"
 
 
-def uniform_name(u):
-    return f"U{u}"
+UNIFORMS = "U"  # a fused program's scalars
 
 
 def leaf_name(j):

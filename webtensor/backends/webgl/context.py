@@ -219,7 +219,7 @@ class GLContext:
         unless it already holds that value."""
         if isinstance(value, list):
             value = tuple(value)
-        if prog.values.get(name) == value and not (value == 0 and isinstance(value, float)):
+        if prog.values.get(name) == value and not _float_zero(value):
             return  # (0.0 == -0.0: a float zero is always set)
         prog.values[name] = value
         loc = self.location(prog, name)
@@ -488,6 +488,13 @@ class GLContext:
         for unit, tex in list(self.bound.items()):
             if tex is texture:
                 del self.bound[unit]
+
+
+def _float_zero(value):
+    """Whether a uniform's value holds a float zero, which == cannot tell from -0.0."""
+    if isinstance(value, tuple):
+        return isinstance(value[0], float) and 0.0 in value
+    return isinstance(value, float) and value == 0
 
 
 def _clamped(values, size):
