@@ -54,6 +54,19 @@ def test_node_counts_inlined_ops_and_distinct_textures():
     assert other_shape.nodes == 1  # a lazy input read through strides is drawn, not inlined
 
 
+def test_kernel_leaf_inlines_into_any_consumer_of_its_size_once():
+    blocks = texture_buffer(64)
+    leaf = GPUArray(16, expr=fusion.Node("unblock", False, (16,), [("leaf", blocks)],
+                                         params=((("ROWS", 8), ("LOG_ROWS", 3)), (("params", [4, 4, 1, 16]),))))
+    bias = texture_buffer(4)
+    # a consumer of another shape (the product reshaped to [1, 4, 4]) reads it by flat position
+    y = fusion.Node("mul", False, (1, 4, 4), [("texel", leaf), ("strided", bias, [0, 0, 1], 0), ("texel", leaf)])
+    assert y.nodes == 3 and len(y.textures) == 2  # (a leaf read twice counts twice: a bound, not a census)
+    prog = fusion.Program(y)
+    assert prog.key[0] == ("leaf", "unblock", 0, 0, (("ROWS", 8), ("LOG_ROWS", 3)))
+    assert len(prog.inputs) == 2 and len(prog.leaves) == 1  # read twice, emitted once
+
+
 @pytest.mark.parametrize("shape, strides, merged_shape, merged", [
     ([2, 3, 4], [[12, 4, 1]], [24], [[1]]),                       # contiguous: one dim
     ([2, 1, 4], [[4, 4, 1], [0, 0, 1]], [2, 4], [[4, 1], [0, 1]]),  # size-1 dim dropped
@@ -130,6 +143,7 @@ def exercise_every_kernel():
     outs += [wt.conv2d(img, wt.ones([3, 3, 2, 3]), 1, "same"),  # patches read by matrix_view
              wt.grad(lambda f: wt.conv2d(img, f, 1, "valid").sum())(wt.ones([3, 3, 2, 1])),  # split K
              wt.relu(wt.add(m @ m.T, 1.0)),  # matmul's result, bias and activation in one program
+             (lambda y: y * wt.sigmoid(y))(m @ m.T),  # read twice: one leaf
              wt.depthwise_conv2d(img, wt.ones([3, 3, 2, 1]), 1, "same"),
              wt.relu(wt.depthwise_conv2d(wt.concat([img, img], 3), wt.ones([3, 3, 4, 1]), 2, "same")  # a texel per tap
                      + wt.ones([4]))]  # bias and activation in the kernel's pass

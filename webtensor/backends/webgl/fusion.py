@@ -70,12 +70,14 @@ class Program:
         self.key = tuple(self.steps)
 
     def _emit(self, node):
-        if node.params is not None:
-            static, uniforms = node.params
-            k = len(self.inputs)
-            self.inputs += [("leaf", b, None) for _, b in node.inputs]
-            self.leaves.append(uniforms)
-            return self._step(("leaf", node.expr, k, len(self.leaves) - 1, static))
+        if node.params is not None:  # a kernel leaf, emitted once however often it is read
+            if id(node) not in self._loaded:
+                static, uniforms = node.params
+                k = len(self.inputs)
+                self.inputs += [("leaf", b, None) for _, b in node.inputs]
+                self.leaves.append(uniforms)
+                self._loaded[id(node)] = self._step(("leaf", node.expr, k, len(self.leaves) - 1, static))
+            return self._loaded[id(node)]
         args = []
         for inp in node.inputs:
             kind = inp[0]
