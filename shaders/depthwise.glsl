@@ -22,7 +22,11 @@ ivec2 ${K}_start(ivec4 o) {
   return o.yz * ivec2(${K}_stride[0], ${K}_stride[1]) - ivec2(${K}_before[0], ${K}_before[1]);
 }
 
-vec4 ${K}_taps4(ivec4 o) {
+// The sum over the taps of element e's window; VEC4: of elements e .. e+3 (four channels of a
+// pixel), a texel per tap, else in .x. VEC4 is a constant: the compiler keeps one branch.
+vec4 ${K}_taps(int e) {
+  ivec4 o = ${K}_position(e);
+  int c = $VEC4 == 1 ? o.w : o.w / ${K}_mult;  // x's channel
   vec4 acc = vec4(0.0);
   ivec2 start = ${K}_start(o);
   for (int i = 0; i < $FH; i++) {
@@ -32,32 +36,18 @@ vec4 ${K}_taps4(ivec4 o) {
     for (int j = 0; j < $FW; j++) {
       int w = start.y + j * ${K}_dil[1];
       if (w < 0 || w >= ${K}_in[1]) continue;
-      acc += ${L0}_at4(((row + w) * ${K}_in[2] + o.w) >> 2) * ${L1}_at4(((i * $FW + j) * ${K}_in[2] + o.w) >> 2);
-    }
-  }
-  return acc;
-}
-
-float ${K}_taps(int e) {
-  if (e >= ${K}_size) return 0.0;
-  ivec4 o = ${K}_position(e);
-  int c = o.w / ${K}_mult;
-  float acc = 0.0;
-  ivec2 start = ${K}_start(o);
-  for (int i = 0; i < $FH; i++) {
-    int h = start.x + i * ${K}_dil[0];
-    if (h < 0 || h >= ${K}_in[0]) continue;
-    int row = (o.x * ${K}_in[0] + h) * ${K}_in[1];
-    for (int j = 0; j < $FW; j++) {
-      int w = start.y + j * ${K}_dil[1];
-      if (w < 0 || w >= ${K}_in[1]) continue;
-      acc += ${L0}_at((row + w) * ${K}_in[2] + c) * ${L1}_at((i * $FW + j) * ${K}_out[2] + o.w);
+      int xi = (row + w) * ${K}_in[2] + c, wi = (i * $FW + j) * ${K}_out[2] + o.w;
+      acc += $VEC4 == 1 ? ${L0}_at4(xi >> 2) * ${L1}_at4(wi >> 2) : vec4(${L0}_at(xi) * ${L1}_at(wi));
     }
   }
   return acc;
 }
 
 vec4 ${K}_get4(int i) {
-  if ($VEC4 == 1) return ${K}_taps4(${K}_position(i));
-  return vec4(${K}_taps(i), ${K}_taps(i + 1), ${K}_taps(i + 2), ${K}_taps(i + 3));
+  if ($VEC4 == 1) return ${K}_taps(i);
+  vec4 v = vec4(0.0);
+  for (int k = 0; k < 4; k++) {
+    if (i + k < ${K}_size) v[k] = ${K}_taps(i + k).x;
+  }
+  return v;
 }
