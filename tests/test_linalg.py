@@ -90,3 +90,31 @@ def test_dot_outer_keywords_and_fused_matmul(backend):
     assert wt.fused.matmul is wt.fused.mat_mul  # tfjs's name, spelt as wt.matmul; mat_mul kept
     got = wt.fused.matmul(wt.tensor(m), wt.tensor(m), transpose_a=True, bias=1.0, activation="relu")
     assert_close(got, np.maximum(m.T.astype(np.float64) @ m + 1.0, 0.0), **tol(backend))
+
+
+def test_matmul_operand_reused_plain_and_transposed(backend):
+    """One buffer as matmul's second operand again and again, plain and transposed: each product
+    its own (webgl keeps a laid-out copy per buffer and geometry from the second use on)."""
+    rng = np.random.default_rng(7)
+    a, b = uniform(rng, (5, 6)), uniform(rng, (6, 6))
+    ta, tb = wt.tensor(a), wt.tensor(b)
+    for _ in range(3):
+        assert_close(wt.matmul(ta, tb), a @ b, **tol(backend))
+        assert_close(wt.matmul(ta, tb, transpose_b=True), a @ b.T, **tol(backend))
+
+
+def test_matmul_operand_layouts_freed_with_their_buffer(backend):
+    if backend != "webgl":
+        pytest.skip("webgl keeps laid-out copies of matmul operands")
+    in_use = lambda: wt.memory().num_textures - wt.memory().num_pooled_textures  # noqa: E731
+    rng = np.random.default_rng(8)
+    a = wt.tensor(uniform(rng, (16, 16)))  # past the host path's 128 elements
+    wt.dispose(wt.matmul(a, a))  # a uploaded (a first use keeps no layout)
+    before = in_use()
+    b = wt.tensor(uniform(rng, (16, 16)))
+    for _ in range(3):
+        wt.dispose(wt.matmul(a, b))
+    assert in_use() > before + 1  # b's texture and its kept layout
+    b.dispose()
+    assert in_use() == before
+    a.dispose()
