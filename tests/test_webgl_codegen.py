@@ -123,7 +123,7 @@ class RecordingContext:
     def use(self, prog): pass
     def set_uniform(self, prog, name, value): pass
     def draw(self, prog, out, inputs): pass
-    def draw_targets(self, prog, outs, inputs): pass
+    def draw_layers(self, prog, out, inputs): pass
 
 
 def exercise_every_kernel():

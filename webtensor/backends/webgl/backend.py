@@ -223,28 +223,25 @@ class WebGLBackend(Backend):
                 "num_pooled_textures": ctx.pooled_textures, "num_bytes_pooled": ctx.pooled_bytes}
 
     # ---- running a program ----
-    def _run(self, key, make_source, samplers, inputs, size, uniforms, op, outs=None):
+    def _run(self, key, make_source, samplers, inputs, size, uniforms, op, out=None):
         """Compile (once per key) and draw. inputs are buffers (GPUArrays) or textures. The
         output is a fresh flat-layout texture of `size` elements, returned as a GPUArray, or
-        the textures given in outs (several render targets at once), which the caller owns."""
+        the texture given as out (a texture array: a render target per layer), which the
+        caller owns."""
         ctx = self.ctx
         ctx.check(op)
         prog = ctx.program(key, make_source, samplers, op)
         textures = [self._texture(a, op) if isinstance(a, GPUArray) else a for a in inputs]
-        targets = outs or [ctx.texture(size)]
-        for out in targets:
-            ctx.forget(out)
+        target = out or ctx.texture(size)
+        ctx.forget(target)
         ctx.use(prog)
         for name, value in uniforms:
             ctx.set_uniform(prog, name, value)
-        ctx.set_uniform(prog, "u_shift", targets[0].shift)
+        ctx.set_uniform(prog, "u_shift", target.shift)
         for name, tex in zip(samplers, textures):
             ctx.set_uniform(prog, name + "_shift", tex.shift)
-        if len(targets) == 1 and not targets[0].layers:
-            ctx.draw(prog, targets[0], textures)
-        else:
-            ctx.draw_targets(prog, targets, textures)
-        return outs if outs else GPUArray(size, targets[0])
+        (ctx.draw_layers if target.layers else ctx.draw)(prog, target, textures)
+        return out or GPUArray(size, target)
 
     def _elementwise(self, expr, xs, out_shape, ints=False, strided=None):
         """A lazy elementwise op (see fusion.py). Each input is read as a texel (same layout
@@ -267,9 +264,8 @@ class WebGLBackend(Backend):
             heaviest = max(node.inlined(), key=lambda b: b.expr.nodes)  # draw it on its own
             self._materialize(heaviest, expr)
             node = fusion.Node(expr, ints, out_shape, inputs)
-        for i in inputs:
-            if i[0] != "uniform":
-                i[1].refs += 1
+        for b in node.buffers():
+            b.refs += 1
         return GPUArray(shape_size(out_shape), expr=node)
 
     def _materialize(self, a, op):
@@ -493,7 +489,7 @@ class WebGLBackend(Backend):
                         ("u_a_wrap", wrap),
                         ("u_a_step", [k4, 0] if wrap > 1 else [0, 1])]
             self._run(("matmul", rows), lambda: codegen.matmul(rows), ["A", "B"], [ta, tb], None,
-                      uniforms, "matmul", outs=[out])
+                      uniforms, "matmul", out=out)
             done = True
         finally:
             for t in [ta] + ([] if kept else [tb]) + ([] if done else [out]):
@@ -545,9 +541,9 @@ class WebGLBackend(Backend):
                     uniforms += [(f"u_{name}_shape", [d for d, _ in dims]), (f"u_{name}_strides", [t for _, t in dims]),
                                  (f"u_{name}_inv", [1.0 / d for d, _ in dims])]
                 return self._run(("matrix_view",), lambda: codegen.matrix(True), ["X"],
-                                 [src], None, uniforms, "matmul", outs=[tex])[0]
+                                 [src], None, uniforms, "matmul", out=tex)
             return self._run(("matrix",), lambda: codegen.matrix(False), ["X"], [X.handle],
-                             None, uniforms, "matmul", outs=[tex])[0]
+                             None, uniforms, "matmul", out=tex)
         except BaseException:
             self.ctx.release(tex)
             raise

@@ -459,26 +459,21 @@ class GLContext:
             if err:
                 raise RuntimeError(f"webgl: {prog.name} raised GL error {err}")
 
-    def draw_targets(self, prog, outputs, inputs):
-        """Run prog into several render targets at once (0.. in order: the textures given, a
-        texture array's layers), then return to the one-target framebuffer."""
+    def draw_layers(self, prog, output, inputs):
+        """Run prog into every layer of a texture array at once (render target i: layer i),
+        then return to the one-target framebuffer."""
         gl = self.gl
         gl.bindFramebuffer(self.FRAMEBUFFER, self.framebuffer_n)
         # The attachments stay after the draw: they count only while this framebuffer is bound
         # (no other draw writes through it), and the pool often hands the next product the same
         # texture array, which then needs no calls at all
-        if self.attached_n != outputs:
-            targets = [(out, layer) for out in outputs for layer in (range(out.layers) if out.layers else [None])]
-            for i, (out, layer) in enumerate(targets):
-                if layer is None:
-                    gl.framebufferTexture2D(self.FRAMEBUFFER, self.COLOR_ATTACHMENT0 + i, self.TEXTURE_2D,
-                                            out.gl_texture, 0)
-                else:
-                    self.framebuffer_layer(self.FRAMEBUFFER, self.COLOR_ATTACHMENT0 + i, out.gl_texture, 0, layer)
-            self.attached_n = list(outputs)
-            self.calls += len(targets)
-        attached, self.attached = self.attached, outputs[0]  # draw() attaches nothing new
-        self.draw(prog, outputs[0], inputs)
+        if self.attached_n is not output:
+            for layer in range(output.layers):
+                self.framebuffer_layer(self.FRAMEBUFFER, self.COLOR_ATTACHMENT0 + layer, output.gl_texture, 0, layer)
+            self.attached_n = output
+            self.calls += output.layers
+        attached, self.attached = self.attached, output  # draw() attaches nothing new
+        self.draw(prog, output, inputs)
         gl.bindFramebuffer(self.FRAMEBUFFER, self.framebuffer)
         self.attached = attached
         self.calls += 2
