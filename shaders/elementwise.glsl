@@ -1,9 +1,7 @@
 // Every elementwise kernel, fused: unary and binary ops, where, cast, and the strided copy
-// behind transpose, slice, reverse and broadcast_to. Inputs are loaded as vec4s of four output
-// elements (a texel when the layouts match, else four strided reads); each op is one vec4
-// expression over earlier variables; the last is the result.
+// behind transpose, slice, reverse and broadcast_to. X_at4 (codegen.fused) loads its inputs
+// as vec4s of four output elements (a texel when the layouts match, else four strided reads)
+// and evaluates each op as one vec4 expression over earlier variables.
 void main() {
-  int t = texel_index();
-  int i = 4 * t;
-$BODY
+  result = X_at4(texel_index());
 }

@@ -139,6 +139,7 @@ def exercise_every_kernel():
     outs += [getattr(wt, name)(x, 1) for name in optable.REDUCE] + [x.argmax(1), x.argmin(2), x.cumsum(2)]
     outs += [wt.sum(wt.ones([3, 5000]), 1)]  # two-pass reduction
     outs += [m @ m.T, wt.matmul(m, m, transpose_a=True), m[1:, :3] @ m[:3, :]]
+    outs += [wt.relu(x.reshape([6, 4]) + 1.0) @ wt.ones([4, 3])]  # a lazy operand: matrix_fused
     img = wt.tensor(np.linspace(-1, 1, 2 * 16 * 16 * 2).reshape(2, 16, 16, 2).astype(np.float32))
     outs += [wt.conv2d(img, wt.ones([3, 3, 2, 3]), 1, "same"),  # patches read by matrix_view
              wt.grad(lambda f: wt.conv2d(img, f, 1, "valid").sum())(wt.ones([3, 3, 2, 1])),  # split K
@@ -146,7 +147,9 @@ def exercise_every_kernel():
              (lambda y: y * wt.sigmoid(y))(m @ m.T),  # read twice: one leaf
              wt.depthwise_conv2d(img, wt.ones([3, 3, 2, 1]), 1, "same"),
              wt.relu(wt.depthwise_conv2d(wt.concat([img, img], 3), wt.ones([3, 3, 4, 1]), 2, "same")  # a texel per tap
-                     + wt.ones([4]))]  # bias and activation in the kernel's pass
+                     + wt.ones([4])),  # bias and activation in the kernel's pass
+             wt.image.resize_bilinear(img, [5, 7]),  # per element
+             wt.image.resize_bilinear(wt.concat([img, img], 3), [9, 20], True) * 2.0]  # a texel per tap
     outs += [wt.pad(x, [[1, 0], [0, 2], [1, 1]]), wt.pad(x[0], [[1, 1], [0, 1]]), wt.pad(x[0, 0], [[2, 1]])]
     outs += [wt.concat([x] * k, 2) for k in (2, 3, 9)] + [wt.gather(x, [2, 0], 2)]
     outs += [x.transpose([2, 0, 1]) + 1.0, x[:, ::-1, ::2] * 2.0, wt.broadcast_to(x[0, :, :1], [2, 3, 4]) - x]
@@ -175,8 +178,8 @@ def collect_sources():
 def test_recorded_kernels_cover_every_template():
     sources = collect_sources()
     kinds = {key[0] for key in sources}
-    assert {"fused", "reduce", "arg", "cumsum", "matrix", "matrix_view", "matmul", "pad", "concat",
-            "gather"} <= kinds
+    assert {"fused", "reduce", "arg", "cumsum", "matrix", "matrix_view", "matrix_fused", "matmul", "pad",
+            "concat", "gather"} <= kinds
     leaves = {step[1] for key in sources if key[0] == "fused" for step in key[1] if step[0] == "leaf"}
     assert leaves == set(codegen.LEAF_INPUTS)  # kernels drawn in their consumers' programs
 

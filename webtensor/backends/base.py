@@ -113,3 +113,9 @@ class Backend(ABC):
     def depthwise_conv2d(self, x, filter, out_hw, strides, dilations, before): ...
     # x float32 [N, H, W, C], filter [FH, FW, C, M] -> [N, OH, OW, C * M]: output (oh, ow) reads
     # x at (oh * stride - before + tap * dilation) per spatial axis, zero outside x; before >= 0
+
+    @abstractmethod
+    def resize_bilinear(self, x, taps, out_hw): ...
+    # x float32 [N, H, W, C] -> [N, OH, OW, C]; taps: per axis (H, then W) the float32 [O, 3]
+    # rows (lo, hi, frac) of each output index: t = x[lo] + (x[hi] - x[lo]) * frac along H,
+    # then the same along W

@@ -121,6 +121,15 @@ class CPUBackend(Backend):
         y[:, ~valid] = 0
         return flat(y, x.dtype)
 
+    def resize_bilinear(self, x, taps, out_hw):
+        y = arr(x)
+        for axis, t in zip((1, 2), taps):
+            lo, hi = t[:, 0].astype(np.intp), t[:, 1].astype(np.intp)
+            frac = t[:, 2].reshape([-1 if i == axis else 1 for i in range(4)])
+            a = np.take(y, lo, axis)
+            y = a + (np.take(y, hi, axis) - a) * frac
+        return flat(y, "float32")
+
     def depthwise_conv2d(self, x, filter, out_hw, strides, dilations, before):
         """The sum over the filter's taps of a strided view of the zero-padded input times that
         tap's weights, accumulated in place: no window-sized intermediate. In Pyodide, the

@@ -11,7 +11,7 @@ from .elementwise import (add, cast, div, equal, exp, greater_equal, logical_and
                           maximum, mul, rsqrt, sub, where)
 from .linalg import matmul
 from .reduction import argmax, logsumexp, max as _max, sum as _sum
-from .indexing import gather, one_hot
+from .indexing import one_hot
 from .shape import (_strided, _strided_slice, _unslice, contiguous_strides, pad, reshape, reverse, slice, stack,
                     transpose)
 
@@ -337,16 +337,23 @@ def dropout(x, rate, noise_shape=None, seed=None):
     return mul(x, mul(cast(keep, "float32"), 1 / (1 - rate)))
 
 
-def _lerp_axis(x, axis, n_out, align_corners, half_pixel):
-    """Linear interpolation of x along `axis` to n_out samples: two gathers and a lerp."""
-    n_in = x.shape[axis]
+def _bilinear_taps(n_in, n_out, align_corners, half_pixel):
+    """Linear interpolation along one axis of n_in samples to n_out: float32 [n_out, 3] rows
+    (lo, hi, frac), output o = x[lo] + (x[hi] - x[lo]) * frac (backends' resize_bilinear)."""
     scale = (n_in - 1) / (n_out - 1) if align_corners and n_out > 1 else n_in / n_out
     src = (np.arange(n_out) + 0.5) * scale - 0.5 if half_pixel else np.arange(n_out) * scale
-    lo = np.maximum(np.floor(src), 0).astype(np.int32)
-    hi = np.minimum(np.ceil(src), n_in - 1).astype(np.int32)
-    frac = (src - lo).astype(np.float32).reshape([-1 if i == axis else 1 for i in range(x.rank)])
-    a, b = gather(x, lo, axis), gather(x, hi, axis)
-    return add(a, mul(sub(b, a), frac))
+    lo = np.maximum(np.floor(src), 0)
+    hi = np.minimum(np.ceil(src), n_in - 1)
+    return np.stack([lo, hi, (src - lo).astype(np.float32)], 1).astype(np.float32)
+
+
+def _interpolation(taps, n_in):
+    """The taps as a matrix [n_out, n_in]: resize along the axis is this times x."""
+    m = np.zeros((len(taps), n_in), np.float32)
+    rows = np.arange(len(taps))
+    np.add.at(m, (rows, taps[:, 0].astype(np.intp)), 1 - taps[:, 2])
+    np.add.at(m, (rows, taps[:, 1].astype(np.intp)), taps[:, 2])
+    return m
 
 
 @op
@@ -354,5 +361,13 @@ def resize_bilinear(images, size, align_corners=False, half_pixel_centers=False)
     x4, squeezed = _nhwc(images, "images", "resize_bilinear")
     x4 = cast(x4, "float32")
     oh, ow = _pair(size, "size", "resize_bilinear")
-    out = _lerp_axis(_lerp_axis(x4, 1, oh, align_corners, half_pixel_centers), 2, ow, align_corners, half_pixel_centers)
+    n, h, w, c = x4.shape
+    taps = [_bilinear_taps(d, o, align_corners, half_pixel_centers) for d, o in ((h, oh), (w, ow))]
+
+    def backward(dy, y):  # the transposed interpolation, along W then H, as two matmuls
+        wy, wx = (_interpolation(t, d) for t, d in zip(taps, (h, w)))
+        dt = matmul(wx.T[None], reshape(dy, [n * oh, ow, c]))                   # [n * oh, w, c]
+        return (reshape(matmul(wy.T[None], reshape(dt, [n, oh, w * c])), x4.shape),)  # [n, h, w * c]
+    out = run("resize_bilinear", (x4,), (n, oh, ow, c), "float32",
+              lambda be, x: be.resize_bilinear(x, taps, (oh, ow)), backward)
     return reshape(out, out.shape[1:]) if squeezed else out

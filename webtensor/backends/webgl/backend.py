@@ -270,6 +270,15 @@ class WebGLBackend(Backend):
 
     def _materialize(self, a, op):
         """Draw a lazy buffer's fused expression into its own texture."""
+        prog, names, uniforms, rank = self._fused(a)
+        out = self._run(("fused", prog.key, rank), lambda: codegen.fused(prog.steps, rank), names,
+                        [b for _, b, _ in prog.inputs], a.size, uniforms, op)
+        a.texture, out.texture = out.texture, None
+        self._drop_expr(a)
+
+    def _fused(self, a):
+        """The program of a lazy buffer's fused expression: (fusion.Program, sampler names,
+        uniforms, rank of its index math)."""
         prog = fusion.Program(a.expr)
         uniforms = [(codegen.UNIFORMS, [float(v) for v in prog.uniforms])] if prog.uniforms else []
         names = [codegen.texture_name(k) for k in range(len(prog.inputs))]
@@ -282,10 +291,7 @@ class WebGLBackend(Backend):
             uniforms += _shape_uniforms(shape)
             for (name, (_, offset)), strides in zip(views, merged):
                 uniforms += [(name + "_strides", strides), (name + "_offset", offset)]
-        out = self._run(("fused", prog.key, rank), lambda: codegen.fused(prog.steps, rank), names,
-                        [b for _, b, _ in prog.inputs], a.size, uniforms, op)
-        a.texture, out.texture = out.texture, None
-        self._drop_expr(a)
+        return prog, names, uniforms, rank
 
     # ---- kernels ----
     def fill(self, shape, value, dtype):
@@ -542,6 +548,13 @@ class WebGLBackend(Backend):
                                  (f"u_{name}_inv", [1.0 / d for d, _ in dims])]
                 return self._run(("matrix_view",), lambda: codegen.matrix(True), ["X"],
                                  [src], None, uniforms, "matmul", out=tex)
+            h = X.handle
+            if h.texture is None and h.expr is not None and X.col_stride == 1 \
+                    and not (X.cols | X.offset | X.row_stride | X.batch_stride) & 3:
+                prog, names, fused, rank = self._fused(h)
+                h.expr.drawn = True  # (fusion.py)
+                return self._run(("matrix_fused", prog.key, rank), lambda: codegen.matrix_fused(prog.steps, rank),
+                                 names, [b for _, b, _ in prog.inputs], None, uniforms + fused, "matmul", out=tex)
             return self._run(("matrix",), lambda: codegen.matrix(False), ["X"], [X.handle],
                              None, uniforms, "matmul", out=tex)
         except BaseException:
@@ -605,6 +618,19 @@ class WebGLBackend(Backend):
         uniforms = (("in", [h, w, c]), ("out", list(out)), ("out_inv", [1.0 / d for d in out]), ("mult", m),
                     ("stride", list(strides)), ("dil", list(dilations)), ("before", list(before)), ("size", size))
         return self._leaf("depthwise", [x.handle, filter.handle], size, static, uniforms)
+
+    def resize_bilinear(self, x, taps, out_hw):
+        n, h, w, c = x.shape
+        out = (out_hw[0], out_hw[1], c)
+        size = n * shape_size(out)
+        if self._on_host(size, (x,)):
+            return self._forward("resize_bilinear", x, taps, out_hw)
+        table = np.zeros((out_hw[0] + out_hw[1], 4), np.float32)  # a texel per output row, then column
+        table[:, :3] = np.concatenate(taps)
+        uniforms = (("in", [h, w, c]), ("out", list(out)), ("out_inv", [1.0 / d for d in out]), ("size", size))
+        x.handle.refs += 1  # read by the leaf, which owns the table
+        return self._leaf("resize", [x.handle, GPUArray(table.size, host=table.reshape(-1))], size,
+                          (("VEC4", int(c % 4 == 0)),), uniforms, owned=True)
 
     # ---- images (wt.browser) ----
     def from_pixels(self, source, width, height, channels):

@@ -77,10 +77,12 @@ def expression(expr, ints):
     return Template(EXPRESSIONS[expr]).substitute(INTS="true" if ints else "false")
 
 
-def fused(steps, rank):
+def fused(steps, rank, main="elementwise", **subs):
     """A fused elementwise program from fusion.Program's steps: step n computes the vec4 v<n>
     from textures L<k> (read as texels or through strides) and uniform scalars U[u]: one
-    array, so a draw sets them with one call."""
+    array, so a draw sets them with one call. The steps make X_at4(t), texel t of the
+    expression's value; `main` is the template that writes it: the flat layout
+    (elementwise.glsl), or a matmul operand's (matrix_fused.glsl, with subs)."""
     lines, decls, leaves, scalars = [], [], [], 0
     for n, step in enumerate(steps):
         kind = step[0]
@@ -99,9 +101,9 @@ def fused(steps, rank):
             expr, ints, args = step
             local = " ".join(f"vec4 {name} = v{arg};" for name, arg in zip("abc", args))
             lines.append(f"  vec4 v{n}; {{ {local} v{n} = {expression(expr, ints)}; }}")
-    body = "\n".join(lines) + f"\n  result = v{len(steps) - 1};"
+    reader = "vec4 X_at4(int t) {\n  int i = 4 * t;\n" + "\n".join(lines) + f"\n  return v{len(steps) - 1};\n}}\n"
     arrays = f"uniform float {UNIFORMS}[{scalars}];\n" if scalars else ""
-    return header(decls, rank) + arrays + "".join(leaves) + template("elementwise").substitute(BODY=body)
+    return header(decls, rank) + arrays + "".join(leaves) + reader + template(main).substitute(**subs)
 
 
 def texture_name(k):
@@ -118,7 +120,7 @@ def leaf_name(j):
 # The kernels whose results are fusion leaves (fusion.py), each a template defining
 # ${K}_get4(int i), and the way it reads its inputs $L0, $L1...: "texel" (flat buffers, through
 # their _at4 and _at readers) or "layers" (a texture array)
-LEAF_INPUTS = {"unblock": ("layers",), "depthwise": ("texel", "texel")}
+LEAF_INPUTS = {"unblock": ("layers",), "depthwise": ("texel", "texel"), "resize": ("texel", "texel")}
 
 
 def leaf(kernel, k, j, static):
@@ -145,6 +147,12 @@ def matrix(view):
     """The relayout of a matmul operand: from a drawn buffer (matrix.glsl) or straight from a
     strided view (matrix_view.glsl); both place the fragment with matrix_position.glsl."""
     return simple("matrix_view" if view else "matrix", [("X", "texel")], POSITION=template("matrix_position").template)
+
+
+def matrix_fused(steps, rank):
+    """The relayout of a matmul operand still lazy: its fused expression drawn straight into
+    the matrix layout (fusion.Program steps, as fused())."""
+    return fused(steps, rank, "matrix_fused", POSITION=template("matrix_position").template)
 
 
 def matmul(rows):

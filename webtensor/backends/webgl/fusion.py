@@ -14,16 +14,22 @@ its compile-time constants and its uniform values, each as (name, value) pairs. 
 "unblock" (the product out of the blocked kernel's render targets) and "depthwise" are such:
 a leaf reads by flat position only, so it is inlined into any consumer of its size, and the
 bias and activation after a dense layer or a convolution are drawn in the kernel's own pass.
+
+A matmul operand still lazy is drawn straight into the matrix layout (matrix_fused.glsl), its
+flat pass skipped: the Node is then marked drawn, and a later reader draws it into a texture
+of its own rather than inlining it, so an expression is computed at most twice, never once
+per reader down a chain.
 """
 MAX_NODES = 24   # ops in one fused program: beyond this, an input is drawn first
 MAX_TEXTURES = 16  # texture inputs of one program (WebGL2's least MAX_TEXTURE_IMAGE_UNITS)
 
 
 class Node:
-    __slots__ = ("expr", "ints", "shape", "inputs", "params", "nodes", "textures")
+    __slots__ = ("expr", "ints", "shape", "inputs", "params", "nodes", "textures", "drawn")
 
     def __init__(self, expr, ints, shape, inputs, params=None):
         self.expr, self.ints, self.shape, self.inputs, self.params = expr, ints, shape, inputs, params
+        self.drawn = False
         # one loop (this runs once per elementwise op): the ops the program holds, and the
         # distinct textures it reads (one sampler each)
         nodes, textures = 1, frozenset()
@@ -46,7 +52,7 @@ class Node:
 
 def inlinable(inp, shape):
     e = inp[1].expr if inp[0] == "texel" else None
-    return e is not None and (e.shape == shape or e.params is not None)
+    return e is not None and not e.drawn and (e.shape == shape or e.params is not None)
 
 
 class Program:
