@@ -9,23 +9,31 @@ raising for them, as tfjs's CPU backend does, would need a readback."""
 import numpy as np
 
 from ..backends.base import contiguous_strides
-from .core import as_tensor, from_values, op, shape_size
+from .core import as_tensor, op, shape_size
 from .creation import _shape as check_shape, fill, range as arange
-from .elementwise import cast, equal, greater_equal, less, logical_and, mul, where
+from .elementwise import add, cast, equal, greater_equal, less, logical_and, mul, where
 from .indexing import gather
 from .linalg import matmul
-from .reduction import all as all_, any as any_, cumsum, sum as sum_
-from .shape import broadcast_to, expand_dims, reshape
+from .reduction import any as any_, cumsum, sum as sum_
+from .shape import broadcast_to, expand_dims, reshape, slice
 
 
 # ---- the one-hot machinery ----
 def _rows(indices, dims):
     """Row numbers in a row-major grid of shape dims for int32 index tuples [..., len(dims)];
     -1 where a tuple is out of range, so that it lands in no row rather than in another one."""
-    bounds = from_values(np.array(dims, np.int32), "int32")
-    strides = from_values(np.array(contiguous_strides(dims), np.int32), "int32")
-    inside = all_(logical_and(greater_equal(indices, 0), less(indices, bounds)), -1)
-    return where(inside, sum_(mul(indices, strides), -1), -1)
+    # a sum over the (few) columns as elementwise ops on column views: one fused pass on webgl,
+    # where a reduction over the last axis would be two passes of their own
+    lead = indices.shape[:-1]
+    if not dims:  # the empty tuple: the one row of a grid of no dims
+        return fill(lead, 0, "int32")
+    flat, rows, inside = reshape(indices, [shape_size(lead), len(dims)]), None, None
+    for j, (d, stride) in enumerate(zip(dims, contiguous_strides(dims))):
+        col = reshape(slice(flat, [0, j], [-1, 1]), [-1])
+        ok = logical_and(greater_equal(col, 0), less(col, d))
+        inside = ok if inside is None else logical_and(inside, ok)
+        rows = mul(col, stride) if rows is None else add(rows, mul(col, stride))
+    return reshape(where(inside, rows, -1), lead)
 
 
 def _one_hot(rows, depth):
