@@ -15,7 +15,7 @@ from .elementwise import add, cast, equal, greater_equal, less, logical_and, mul
 from .indexing import gather
 from .linalg import matmul
 from .reduction import any as any_, cumsum, sum as sum_
-from .shape import broadcast_to, expand_dims, reshape, slice
+from .shape import _strided, broadcast_to, expand_dims, reshape
 
 
 # ---- the one-hot machinery ----
@@ -29,7 +29,8 @@ def _rows(indices, dims):
         return fill(lead, 0, "int32")
     flat, rows, inside = reshape(indices, [shape_size(lead), len(dims)]), None, None
     for j, (d, stride) in enumerate(zip(dims, contiguous_strides(dims))):
-        col = reshape(slice(flat, [0, j], [-1, 1]), [-1])
+        # column j as a view of shape [n], which fuses (a reshaped [n, 1] slice is drawn first)
+        col = _strided("slice", flat, flat.shape[:1], (len(dims),), j, None)
         ok = logical_and(greater_equal(col, 0), less(col, d))
         inside = ok if inside is None else logical_and(inside, ok)
         rows = mul(col, stride) if rows is None else add(rows, mul(col, stride))
