@@ -2,13 +2,15 @@
 // x [N, H, W, C] ($L0) and the filter [FH, FW, C, M] ($L1), each output the sum over the taps
 // of its window, zero outside x (padding is never drawn). FH and FW are constants, so the tap
 // loops unroll. VEC4 (C % 4 == 0, M == 1): four outputs are four channels of one pixel, read
-// as one texel per tap.
+// as one texel per tap. The READ code (codegen.depthwise_read) reads x: from its texel
+// buffer, or through an epilogue over a matmul's product that was never drawn on its own.
 uniform int ${K}_in[3];        // H, W, C
 uniform int ${K}_out[3];       // OH, OW, C * M
 uniform float ${K}_out_inv[3]; // 1 / OH, 1 / OW, 1 / (C * M)
 uniform int ${K}_mult;         // M
 uniform int ${K}_stride[2], ${K}_dil[2], ${K}_before[2];  // (arrays: set by uniform1iv)
 uniform int ${K}_size;
+$READ
 
 // The output pixel (n, oh, ow) and channel of element i.
 ivec4 ${K}_position(int i) {
@@ -27,6 +29,7 @@ ivec2 ${K}_start(ivec4 o) {
 vec4 ${K}_taps(int e) {
   ivec4 o = ${K}_position(e);
   int c = $VEC4 == 1 ? o.w : o.w / ${K}_mult;  // x's channel
+  ${K}_pre(c);
   vec4 acc = vec4(0.0);
   ivec2 start = ${K}_start(o);
   for (int i = 0; i < $FH; i++) {
@@ -37,7 +40,7 @@ vec4 ${K}_taps(int e) {
       int w = start.y + j * ${K}_dil[1];
       if (w < 0 || w >= ${K}_in[1]) continue;
       int xi = (row + w) * ${K}_in[2] + c, wi = (i * $FW + j) * ${K}_out[2] + o.w;
-      acc += $VEC4 == 1 ? ${L0}_at4(xi >> 2) * ${L1}_at4(wi >> 2) : vec4(${L0}_at(xi) * ${L1}_at(wi));
+      acc += $VEC4 == 1 ? ${K}_x4(xi, row + w, c) * ${L1}_at4(wi >> 2) : vec4(${K}_x1(xi) * ${L1}_at(wi));
     }
   }
   return acc;

@@ -1,6 +1,7 @@
 """The WebGL backend's pure-Python half, without a browser: fusion's structure and keys,
 dimension merging, and the GLSL it generates for every kernel, compiled by glslangValidator
 (the Khronos reference compiler) as GLSL ES 3.00 where it is installed."""
+import contextlib
 import os
 import shutil
 import subprocess
@@ -65,6 +66,31 @@ def test_kernel_leaf_inlines_into_any_consumer_of_its_size_once():
     prog = fusion.Program(y)
     assert prog.key[0] == ("leaf", "unblock", 0, 0, (("ROWS", 8), ("LOG_ROWS", 3)))
     assert len(prog.inputs) == 2 and len(prog.leaves) == 1  # read twice, emitted once
+
+
+def test_a_node_drawn_into_a_matmul_layout_is_not_inlined_again():
+    x = GPUArray(16, expr=fusion.Node("relu", False, (4, 4), [("texel", texture_buffer(16))]))
+    y = fusion.Node("add", False, (4, 4), [("texel", x), ("uniform", 1.0)])
+    assert y.nodes == 2 and fusion.Program(y).key[-1][0] == "add" and len(fusion.Program(y).steps) == 4
+    x.expr.drawn = True  # (what the backend does after matrix_fused reads it)
+    again = fusion.Node("add", False, (4, 4), [("texel", x), ("uniform", 1.0)])
+    assert again.nodes == 1 and fusion.Program(again).key[0] == ("texel", 0)  # x is read, not recomputed
+    assert fusion.Program(y).inputs[0][1] is x  # nodes made before the mark read it too
+
+
+def test_a_depthwise_input_made_by_a_product_and_channel_ops_is_never_drawn():
+    with recording() as ctx:
+        img = wt.tensor(np.linspace(-1, 1, 8 * 8 * 4).reshape(1, 8, 8, 4).astype(np.float32))
+        f = wt.ones([3, 3, 4, 1])
+        x = wt.relu6(wt.conv2d(img, wt.ones([1, 1, 4, 8]), 1, "same") + wt.ones([8]))
+        y = wt.depthwise_conv2d(x, wt.ones([3, 3, 8, 1]), 1, "same")
+        y.data_sync()
+        assert x._data.handle.texture is None  # read from the product's targets, tap by tap
+        assert any("EPI" in repr(key) for key in ctx.sources)
+        r = wt.conv2d(img, wt.ones([1, 1, 4, 4]), 1, "same") + img  # a residual: drawn first
+        wt.depthwise_conv2d(r, f, 1, "same").data_sync()
+        assert r._data.handle.texture is not None
+        wt.dispose([img, f, x, y, r])
 
 
 @pytest.mark.parametrize("shape, strides, merged_shape, merged", [
@@ -148,6 +174,10 @@ def exercise_every_kernel():
              wt.depthwise_conv2d(img, wt.ones([3, 3, 2, 1]), 1, "same"),
              wt.relu(wt.depthwise_conv2d(wt.concat([img, img], 3), wt.ones([3, 3, 4, 1]), 2, "same")  # a texel per tap
                      + wt.ones([4])),  # bias and activation in the kernel's pass
+             wt.depthwise_conv2d(wt.relu6(wt.conv2d(img, wt.ones([1, 1, 2, 4]), 1, "same") + wt.ones([4])) * 0.5,
+                                 wt.ones([3, 3, 4, 1]), 1, "same"),  # its input read from the product
+             wt.depthwise_conv2d(wt.conv2d(img, wt.ones([1, 1, 2, 4]), 1, "same") + wt.concat([img, img], 3),
+                                 wt.ones([3, 3, 4, 1]), 2, "same"),  # with a residual: x drawn first
              wt.image.resize_bilinear(img, [5, 7]),  # per element
              wt.image.resize_bilinear(wt.concat([img, img], 3), [9, 20], True) * 2.0]  # a texel per tap
     outs += [wt.pad(x, [[1, 0], [0, 2], [1, 1]]), wt.pad(x[0], [[1, 1], [0, 1]]), wt.pad(x[0, 0], [[2, 1]])]
@@ -158,10 +188,12 @@ def exercise_every_kernel():
     wt.dispose(outs + [x, i, m])
 
 
-def collect_sources():
+@contextlib.contextmanager
+def recording():
+    """The webgl backend over a RecordingContext, as the current backend: every op on the "GPU"."""
     ctx = RecordingContext()
     backend = WebGLBackend(ctx)
-    backend.forward_size = 0  # every op on the "GPU"
+    backend.forward_size = 0
     name = "webgl_recording_for_tests"
     if name not in wt.list_backends():
         wt.register_backend(name, lambda: backend, 0)
@@ -169,10 +201,30 @@ def collect_sources():
     try:
         wt.set_backend(name)
         wt.backend().ctx = ctx
-        exercise_every_kernel()
+        yield ctx
     finally:
         wt.set_backend(before)
+
+
+def collect_sources():
+    with recording() as ctx:
+        exercise_every_kernel()
     return ctx.sources
+
+
+def test_a_lazy_matmul_operand_is_drawn_in_its_layout_then_once_for_its_next_reader():
+    with recording() as ctx:
+        x = wt.tensor(np.ones((8, 4), np.float32))
+        y = wt.relu(x - 0.5)  # lazy
+        z = y @ wt.ones([4, 3])
+        fused = [key for key in ctx.sources if key[0] == "matrix_fused"]
+        assert fused and any(step[0] == "relu" for step in fused[0][1])
+        h = y._data.handle
+        assert h.texture is None and h.expr.drawn  # not drawn in the flat layout
+        u = y * 2.0 + 1.0
+        u.data_sync()
+        assert h.texture is not None and h.expr is None  # drawn for u, which read it as a texel
+        wt.dispose([x, y, z, u])
 
 
 def test_recorded_kernels_cover_every_template():

@@ -88,7 +88,7 @@ def fused(steps, rank, main="elementwise", **subs):
         kind = step[0]
         if kind == "leaf":
             _, kernel, k, j, static = step
-            decls += [(texture_name(k + r), mode) for r, mode in enumerate(LEAF_INPUTS[kernel])]
+            decls += [(texture_name(k + r), mode) for r, mode in enumerate(leaf_inputs(kernel, static))]
             leaves.append(leaf(kernel, k, j, static))
             lines.append(f"  vec4 v{n} = {leaf_name(j)}_get4(i);")
         elif kind in ("texel", "strided"):
@@ -119,14 +119,54 @@ def leaf_name(j):
 
 # The kernels whose results are fusion leaves (fusion.py), each a template defining
 # ${K}_get4(int i), and the way it reads its inputs $L0, $L1...: "texel" (flat buffers, through
-# their _at4 and _at readers) or "layers" (a texture array)
+# their _at4 and _at readers) or "layers" (a texture array). A depthwise convolution whose input
+# is an epilogue over a matmul's product (static EPI) reads the product's texture array and
+# one texel buffer per channel vector of the epilogue besides.
 LEAF_INPUTS = {"unblock": ("layers",), "depthwise": ("texel", "texel"), "resize": ("texel", "texel")}
+
+
+def leaf_inputs(kernel, static):
+    epilogue = dict(static).get("EPI")
+    if epilogue is None:
+        return LEAF_INPUTS[kernel]
+    return ("layers", "texel") + ("texel",) * epilogue[1]
 
 
 def leaf(kernel, k, j, static):
     """The reader of a fused program's kernel leaf j, its inputs from texture input k on."""
-    names = {f"L{r}": texture_name(k + r) for r in range(len(LEAF_INPUTS[kernel]))}
-    return template(kernel).substitute(K=leaf_name(j), **names, **dict(static))
+    names = {f"L{r}": texture_name(k + r) for r in range(len(leaf_inputs(kernel, static)))}
+    subs = dict(static)
+    if kernel == "depthwise":
+        subs["READ"] = depthwise_read(leaf_name(j), names, subs)
+    return template(kernel).substitute(K=leaf_name(j), **names, **subs)
+
+
+def depthwise_read(K, names, static):
+    """How a depthwise leaf reads its input x: ${K}_x4(xi, p, c), the texel of x's element xi
+    (pixel p, channel c, a multiple of 4), and ${K}_x1(xi), one element; ${K}_pre(c) runs once
+    per output before the taps. Plainly from the texel buffer $L0; with an epilogue (static EPI:
+    steps (expr, ints, args) over ("x",) the product's texel of (p, c), ("c", n) channel vector
+    n's texel of c, ("u", n) scalar n and ("s", n) step n), by evaluating the epilogue per tap
+    over the product's texture array, its per-channel texels fetched once in ${K}_pre."""
+    L0 = names["L0"]
+    epilogue = static.get("EPI")
+    if epilogue is None:
+        return (f"void {K}_pre(int c) {{}}\n"
+                f"vec4 {K}_x4(int xi, int p, int c) {{ return {L0}_at4(xi >> 2); }}\n"
+                f"float {K}_x1(int xi) {{ return {L0}_at(xi); }}\n")
+    steps, channels, scalars = epilogue
+    rows, log_rows = static["ROWS"], static["LOG_ROWS"]
+    src = "".join(f"vec4 {K}_c{n};\n" for n in range(channels))
+    src += f"uniform float {K}_u[{scalars}];\n" if scalars else ""
+    src += (f"void {K}_pre(int c) {{\n"
+            + "".join(f"  {K}_c{n} = {names[f'L{n + 2}']}_at4(c >> 2);\n" for n in range(channels)) + "}\n")
+    args = {"x": lambda n: "x", "c": lambda n: f"{K}_c{n}", "u": lambda n: f"vec4({K}_u[{n}])", "s": lambda n: f"s{n}"}
+    body = [f"  vec4 x = texelFetch({L0}, ivec3(c >> 2, p >> {log_rows}, p & {rows - 1}), 0);"]
+    for n, (expr, ints, ins) in enumerate(steps):
+        local = " ".join(f"vec4 {name} = {args[a[0]](a[-1])};" for name, a in zip("abc", ins))
+        body.append(f"  vec4 s{n}; {{ {local} s{n} = {expression(expr, ints)}; }}")
+    src += f"vec4 {K}_x4(int xi, int p, int c) {{\n" + "\n".join(body) + f"\n  return s{len(steps) - 1};\n}}\n"
+    return src + f"float {K}_x1(int xi) {{ return 0.0; }}  // (unused: an epilogue needs VEC4)\n"
 
 
 def reduce(op):
