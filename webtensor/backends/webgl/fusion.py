@@ -11,9 +11,11 @@ Some kernels' results are leaves of their own, drawn in their consumer's program
 expr is the kernel's name (a template in shaders/ that defines its element reader), whose
 inputs are ("leaf", buffer), the textures it reads, and whose params are (static, uniforms):
 its compile-time constants and its uniform values, each as (name, value) pairs. Matmul's
-"unblock" (the product out of the blocked kernel's render targets) and "depthwise" are such:
-a leaf reads by flat position only, so it is inlined into any consumer of its size, and the
-bias and activation after a dense layer or a convolution are drawn in the kernel's own pass.
+"unblock" (the product out of the blocked kernel's render targets), "depthwise" and "resize"
+are such: a leaf reads by flat position only, so it is inlined into any consumer of its size,
+and the bias and activation after a dense layer or a convolution are drawn in the kernel's own
+pass. (A depthwise leaf may itself read a product's render targets with the ops after it:
+backend._epilogue.)
 
 A matmul operand still lazy is drawn straight into the matrix layout (matrix_fused.glsl), its
 flat pass skipped: the Node is then marked drawn, and a later reader draws it into a texture
