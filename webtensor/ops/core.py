@@ -61,7 +61,7 @@ def run(op_name, inputs, shape, dtype, kernel, backward=None):
         if data is None:
             x._check_alive(op_name)
         handle = data.handle if data.backend is backend else _on_backend(x, backend, op_name)
-        operands.append(Buffer(handle, x.shape, x.dtype))
+        operands.append(_buffer((handle, x.shape, x.dtype)))
     size = shape_size(shape)  # a Python int: exact for any shape
     if size > MAX_SIZE:
         raise ValueError(f"{op_name}: a result of shape {tuple(shape)} would have {size} elements; "
@@ -71,6 +71,9 @@ def run(op_name, inputs, shape, dtype, kernel, backward=None):
     if backward is not None and ENGINE.tapes:
         ENGINE.record(inputs, out, backward)
     return out
+
+
+_buffer = functools.partial(tuple.__new__, Buffer)  # Buffer(*fields) without its Python-level __new__
 
 
 def _on_backend(x, backend, op_name):

@@ -15,7 +15,7 @@ def _unary_op(row):
     ready = {FLOAT: "float32", LOGICAL: "bool"}.get(row.dtype)  # the dtype the kernel needs
 
     def kernel(x):
-        backward = None if grad is None else (lambda dy, y: (grad(dy, x, y),))
+        backward = (lambda dy, y: (grad(dy, x, y),)) if grad is not None and ENGINE.tapes else None
         return run(name, (x,), x.shape, "bool" if out_bool else x.dtype,
                    lambda be, x: be.unary(name, x), backward)
 
@@ -52,7 +52,7 @@ def _binary_op(row):
             a._check_alive(name)  # a disposed operand is the error to report, not its shape
             b._check_alive(name)
             shape = broadcast_shapes(name, a.shape, b.shape)
-        backward = None if grad is None else (lambda dy, y: grad(dy, a, b, y))
+        backward = (lambda dy, y: grad(dy, a, b, y)) if grad is not None and ENGINE.tapes else None
         return run(name, (a, b), shape, "bool" if out_bool else a.dtype,
                    lambda be, a, b: be.binary(name, a, b, shape), backward)
 

@@ -63,8 +63,13 @@ def _values(x):
     return _stored(x.handle.host, x.dtype).reshape(x.shape)
 
 
+_F32 = np.dtype(np.float32)
+
+
 def _on_host(values):
-    return GPUArray(values.size, host=np.asarray(values, np.float32).reshape(-1))
+    if values.dtype is not _F32 or values.ndim != 1:  # `is`: this runs for every op on the host
+        values = np.asarray(values, np.float32).reshape(-1)
+    return GPUArray(values.size, host=values)
 
 
 class _Matrix(NamedTuple):
@@ -253,11 +258,13 @@ class WebGLBackend(Backend):
         if a.texture is not None:
             self.ctx.release(a.texture)
             a.texture = None
-        for t in (a.layouts or {}).values():
-            if t is not None:
-                self.ctx.release(t)
+        if a.layouts:
+            for t in a.layouts.values():
+                if t is not None:
+                    self.ctx.release(t)
         a.host = a.layouts = None
-        self._drop_expr(a)
+        if a.expr is not None:
+            self._drop_expr(a)
 
     def _drop_expr(self, a):
         if a.expr is not None:
@@ -355,8 +362,10 @@ class WebGLBackend(Backend):
         return self._elementwise(op, [x], x.shape, ints=x.dtype != "float32")
 
     def binary(self, op, a, b, out_shape):
-        if (shape_size(out_shape) <= self.forward_size and a.handle.host is not None
-                and b.handle.host is not None):
+        ha, hb = a.handle.host, b.handle.host
+        if ha is not None and hb is not None and shape_size(out_shape) <= self.forward_size:
+            if a.shape == b.shape and a.dtype == "float32":  # flat values line up as they are
+                return _on_host(cpu.binary_values(op, ha, hb))
             return _on_host(cpu.binary_values(op, _values(a), _values(b)))
         return self._elementwise(op, [a, b], out_shape, ints=a.dtype != "float32")
 
