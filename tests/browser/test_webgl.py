@@ -12,6 +12,8 @@ wt.set_backend("webgl")
 gl_backend = wt.backend()
 ctx = gl_backend.ctx
 gl_backend.forward_size = 0
+from webtensor.backends.webgl.context import POOL_LIMIT
+ctx.pool_limit = POOL_LIMIT  # the session is shared: each test starts and ends with the default
 
 
 async def restored(lose):  # restore a context lost through WEBGL_lose_context, wait for it
@@ -25,7 +27,7 @@ async def restored(lose):  # restore a context lost through WEBGL_lose_context, 
 
 
 def run(pyodide, body):
-    return pyodide.run(PRELUDE + body, filename="test_webgl.py").check().stdout
+    return pyodide.run(PRELUDE + body + "\nctx.pool_limit = POOL_LIMIT\n", filename="test_webgl.py").check().stdout
 
 
 def test_changing_the_batch_size_compiles_nothing(pyodide):

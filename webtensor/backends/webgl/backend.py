@@ -24,8 +24,8 @@ class GPUArray:
     elementwise expression not drawn yet (expr, a fusion.Node). refs counts its owner and
     the lazy expressions that read it; the texture is freed when it reaches zero. layouts: its
     values laid out as a matmul operand, kept from the second product with it on (a model's
-    weights in predict; a training step's buffers live for one use each): a buffer never
-    changes, so they stay true while it lives."""
+    weights in predict, a batch trained on again; a training step's buffers live for one use
+    each): a buffer never changes, so they stay true while it lives."""
     __slots__ = ("size", "texture", "host", "expr", "refs", "layouts")
 
     def __init__(self, size, texture=None, host=None, expr=None):
@@ -542,7 +542,7 @@ class WebGLBackend(Backend):
         limit = self.matrix_limit or ctx.max_texture_size
         wrap = _wrap(A.batches * mp, k4, rows, limit)
         side = B.batches > 1 and B.batches * 4 * k4 > limit  # then B.batches * n4 fits (_split_k)
-        ta, (tb, kept) = self._as_matrix(A, mp, k4, wrap), self._layout(B, 4 * k4, n4, side)
+        (ta, kept_a), (tb, kept) = self._layout(A, mp, k4, wrap), self._layout(B, 4 * k4, n4, 1, side)
         blocks = mp // rows
         out = ctx.texture_wh(n4, batch * blocks, layers=rows)  # row r of each block in layer r
         done = False
@@ -555,7 +555,7 @@ class WebGLBackend(Backend):
                       uniforms, "matmul", out=out)
             done = True
         finally:
-            for t in [ta] + ([] if kept else [tb]) + ([] if done else [out]):
+            for t in ([] if kept_a else [ta]) + ([] if kept else [tb]) + ([] if done else [out]):
                 ctx.release(t)
         # lazy: the pass that puts C in the flat layout also draws what follows (fusion.py)
         size = batch * m * n
@@ -573,16 +573,16 @@ class WebGLBackend(Backend):
         return GPUArray(size, expr=fusion.Node(kernel, False, (size,), [("leaf", b) for b in inputs],
                                                params=(static, uniforms)))
 
-    def _layout(self, B, rows_p, width, side):
-        """B's matrix-layout texture (_as_matrix) and whether its buffer keeps it (GPUArray)."""
-        layouts = B.handle.layouts = B.handle.layouts or {}
-        key = (B[1:], rows_p, width, side)
+    def _layout(self, X, rows_p, width, wrap, side=False):
+        """X's matrix-layout texture (_as_matrix) and whether its buffer keeps it (GPUArray)."""
+        layouts = X.handle.layouts = X.handle.layouts or {}
+        key = (X[1:], rows_p, width, wrap, side)
         if key not in layouts:  # the first product with it: marked, not kept
             layouts[key] = None
-            return self._as_matrix(B, rows_p, width, side=side), False
+            return self._as_matrix(X, rows_p, width, wrap, side), False
         tex = layouts[key]
         if tex is None or tex.generation != self.ctx.generation:
-            tex = layouts[key] = self._as_matrix(B, rows_p, width, side=side)
+            tex = layouts[key] = self._as_matrix(X, rows_p, width, wrap, side)
         return tex, True
 
     def _as_matrix(self, X, rows_p, width, wrap=1, side=False):
