@@ -393,6 +393,30 @@ def test_fused_conv2d_dim_rounding_mode(backend):
                      **tol(backend))
 
 
+@pytest.mark.parametrize("activation", ["linear", "relu", "relu6"])
+def test_fused_ops_equal_their_composition_exactly(backend, activation):
+    """A backend whose kernels apply the bias and activation (Backend.fuses_epilogue: cpu)
+    gives the composition's values bit for bit (NaN and -0.0 included); a bias that is not
+    [channels] takes the composition."""
+    rng = np.random.default_rng(18)
+    x, w, dw = uniform(rng, (1, 5, 6, 3)) * 4, uniform(rng, (3, 3, 3, 4)), uniform(rng, (3, 3, 3, 2))
+    m, mw = uniform(rng, (7, 5)) * 4, uniform(rng, (5, 6))
+    x[0, 0, 0, 0] = np.nan
+    act = {"linear": lambda y: y, "relu": wt.relu, "relu6": wt.relu6}[activation]
+    cases = [(wt.fused.conv2d, wt.conv2d, x, w, (1, "same"), 4),
+             (wt.fused.depthwise_conv2d, wt.depthwise_conv2d, x, dw, (2, "same"), 6),
+             (wt.fused.matmul, wt.matmul, m, mw, (), 6)]
+    with wt.tidy():
+        for fused, plain, a, b, args, c in cases:
+            bias = uniform(rng, (c,))
+            bias[:2] = [-0.0, np.nan]
+            for bb in (bias, bias.reshape(1, c)):
+                got = fused(wt.tensor(a), wt.tensor(b), *args, bias=wt.tensor(bb), activation=activation)
+                want = act(wt.add(plain(wt.tensor(a), wt.tensor(b), *args), wt.tensor(bb)))
+                assert got.shape == want.shape
+                assert np.array_equal(got.numpy().view(np.int32), want.numpy().view(np.int32)), (fused, bb.shape)
+
+
 FUSED_GRAD = {  # a shape, b shape, bias shape, args after (a, b), reference of the op
     "conv2d": ((1, 4, 4, 2), (2, 2, 2, 2), (2,), (1, "same"), lambda a, b: conv2d_ref(a, b, 1, "same")),
     "depthwise_conv2d": ((1, 4, 4, 2), (2, 2, 2, 2), (4,), (1, "same"), lambda a, b: depthwise_ref(a, b, 1, "same")),

@@ -28,14 +28,17 @@ const align = x => (x + 15) & ~15, GUARD = 64;
 const base = align(e.heap_base());
 JSON.parse(fs.readFileSync(`${dir}/cases.json`)).forEach((c, i) => {
   const a = fs.readFileSync(`${dir}/a${i}.bin`), b = fs.readFileSync(`${dir}/b${i}.bin`);
-  const aAt = base, bAt = align(aAt + a.length), cAt = align(bAt + b.length);
+  const bias = c.bias ? fs.readFileSync(`${dir}/bias${i}.bin`) : new Uint8Array(0);
+  const aAt = base, bAt = align(aAt + a.length), biasAt = align(bAt + b.length);
+  const cAt = align(biasAt + bias.length);
   const end = cAt + c.out_bytes + GUARD, have = e.memory.buffer.byteLength;
   if (end > have) e.memory.grow(Math.ceil((end - have) / 65536));
   const mem = new Uint8Array(e.memory.buffer);
   mem.set(a, aAt);
   mem.set(b, bAt);
+  mem.set(bias, biasAt);
   new Float32Array(e.memory.buffer, cAt, (c.out_bytes + GUARD) / 4).fill(NaN);  // unwritten shows
-  e.gemm(aAt, bAt, cAt, ...c.args);
+  e.gemm(aAt, bAt, c.bias ? biasAt : 0, cAt, ...c.args, c.act);
   fs.writeFileSync(`${dir}/c${i}.bin`, mem.subarray(cAt, end));
 });
 """
@@ -95,28 +98,61 @@ def reference(a, b, ta, tb):
     return np.matmul(x.astype(np.float64), y.astype(np.float64))
 
 
-def test_kernel_matches_numpy_under_node(gemm_wasm, tmp_path):
-    need(shutil.which("node"), "node")
-    rng = np.random.default_rng(7)
-    cases, inputs = [], []
-    for i, case in enumerate(CASES):
-        a, b = operands(rng, case)
-        out_shape, args = wasm.plan(a.shape, b.shape, case[5], case[6])
+def run_node(gemm_wasm, tmp_path, runs):
+    """C for each (a, b, transpose_a, transpose_b, bias or None, activation code) run."""
+    cases = []
+    for i, (a, b, ta, tb, bias, act) in enumerate(runs):
+        out_shape, args = wasm.plan(a.shape, b.shape, ta, tb)
         (tmp_path / f"a{i}.bin").write_bytes(a.tobytes())
         (tmp_path / f"b{i}.bin").write_bytes(b.tobytes())
-        cases.append({"args": list(args), "out_bytes": 4 * int(np.prod(out_shape))})
-        inputs.append((a, b, out_shape))
+        if bias is not None:
+            (tmp_path / f"bias{i}.bin").write_bytes(bias.tobytes())
+        cases.append({"args": list(args), "out_bytes": 4 * int(np.prod(out_shape)),
+                      "bias": bias is not None, "act": act})
     (tmp_path / "cases.json").write_text(json.dumps(cases))
     (tmp_path / "driver.js").write_text(DRIVER)
     subprocess.run(["node", str(tmp_path / "driver.js"), str(gemm_wasm), str(tmp_path)],
                    check=True, timeout=120)
-    for i, (case, (a, b, out_shape)) in enumerate(zip(CASES, inputs)):
+    outs = []
+    for i, (a, b, ta, tb, _, _) in enumerate(runs):
+        out_shape = wasm.plan(a.shape, b.shape, ta, tb)[0]
         raw = np.frombuffer((tmp_path / f"c{i}.bin").read_bytes(), np.float32)
         got, guard = raw[:int(np.prod(out_shape))].reshape(out_shape), raw[int(np.prod(out_shape)):]
-        assert np.isnan(guard).all(), f"{case}: wrote past the end of C"
-        k = case[3]
-        np.testing.assert_allclose(got, reference(a, b, case[5], case[6]), rtol=1e-5,
-                                   atol=2e-5 * max(1.0, np.sqrt(k)), err_msg=str(case))
+        assert np.isnan(guard).all(), f"run {i}: wrote past the end of C"
+        outs.append(got)
+    return outs
+
+
+def test_kernel_matches_numpy_under_node(gemm_wasm, tmp_path):
+    need(shutil.which("node"), "node")
+    rng = np.random.default_rng(7)
+    runs = [(*operands(rng, case), case[5], case[6], None, 0) for case in CASES]
+    for case, run, got in zip(CASES, runs, run_node(gemm_wasm, tmp_path, runs)):
+        np.testing.assert_allclose(got, reference(*run[:4]), rtol=1e-5,
+                                   atol=2e-5 * max(1.0, np.sqrt(case[3])), err_msg=str(case))
+
+
+def test_epilogue_is_numpys_add_then_activation_exactly(gemm_wasm, tmp_path):
+    """bias and relu / relu6 (the fused ops' epilogue) on the product, against NumPy applying
+    the CPU backend's own add and activation rows to the same kernel's plain product: equal
+    bit for bit, NaN, -0.0 and values past 6 included; N = 13 has a tail past the vectors."""
+    need(shutil.which("node"), "node")
+    from webtensor.backends.cpu import binary_values, unary_values
+    rng = np.random.default_rng(3)
+    a, b = (rng.uniform(-3, 3, s).astype(np.float32) for s in ((1, 37, 9), (1, 9, 13)))
+    a[0, 0, :] = 0  # a row of zeros: its products are exactly 0
+    a[0, 1, 0] = np.nan  # a row of NaN products
+    bias = rng.uniform(-2, 2, 13).astype(np.float32)
+    bias[[0, 1, 2, 12]] = [np.nan, -0.0, 0.0, np.nan]  # column 12: in the tail
+    runs = [(a, b, False, False, None, 0)] + [(a, b, False, False, bb, act)
+                                              for bb in (None, bias) for act in (0, 1, 2)]
+    plain, *fused = run_node(gemm_wasm, tmp_path, runs)
+    assert (plain > 6).any() and (plain < 0).any()
+    for (_, _, _, _, bb, act), got in zip(runs[1:], fused):
+        want = plain if bb is None else binary_values("add", plain, bb)
+        if act:
+            want = unary_values({1: "relu", 2: "relu6"}[act], want)
+        assert np.array_equal(got.view(np.int32), want.view(np.int32)), (bb is not None, act)
 
 
 def test_plan_shapes_and_broadcast():

@@ -66,6 +66,33 @@ f = rng.normal(size=(3, 3, 32, 1)).astype(np.float32)
 assert wasm.depthwise_usable(x[:, :3, :3], f, (3, 3)) and not wasm.depthwise_usable(x, f, (0, 40))
 got = kernel.depthwise_conv2d(x, f, (40, 40), (1, 1), (1, 1), (1, 1))
 assert np.allclose(got, depthwise(x, f, 1, "same", kernel_on=False), rtol=1e-5, atol=1e-5)
+
+# the fused ops' bias and activation, applied in the kernels (the matmul gate forced open for
+# the small cases): the composition's values bit for bit, NaN and -0.0 among them, with the
+# channels in fours and with a scalar tail
+gate, calls = wasm.usable, []
+wasm.usable = lambda *a: calls.append(a) or gate(*a) or True
+try:
+    for act in ("linear", "relu", "relu6"):
+        for fused, plain, xs, fs, args in [
+                (wt.fused.conv2d, wt.conv2d, (1, 9, 10, 5), (3, 3, 5, 8), (1, "same")),
+                (wt.fused.conv2d, wt.conv2d, (1, 40, 40, 24), (1, 1, 24, 13), (1, "valid")),
+                (wt.fused.depthwise_conv2d, wt.depthwise_conv2d, (1, 9, 10, 8), (3, 3, 8, 1), (2, "same")),
+                (wt.fused.depthwise_conv2d, wt.depthwise_conv2d, (1, 9, 10, 5), (3, 3, 5, 1), (1, "same")),
+                (wt.fused.matmul, wt.matmul, (37, 20), (20, 12), ())]:
+            a, b = rng.normal(size=xs).astype(np.float32) * 4, rng.normal(size=fs).astype(np.float32)
+            a.flat[0] = np.nan
+            c = fs[-1] * (fs[2] if fused is wt.fused.depthwise_conv2d else 1)
+            bias = rng.normal(size=c).astype(np.float32)
+            bias[:2] = [-0.0, np.nan]
+            with wt.tidy():
+                got = fused(wt.tensor(a), wt.tensor(b), *args, bias=wt.tensor(bias), activation=act).numpy()
+                want = {"linear": lambda y: y, "relu": wt.relu, "relu6": wt.relu6}[act](
+                    wt.add(plain(wt.tensor(a), wt.tensor(b), *args), wt.tensor(bias))).numpy()
+            assert np.array_equal(got.view(np.int32), want.view(np.int32)), (fused, xs, act)
+finally:
+    wasm.usable = gate
+assert calls, "the fused ops did not reach the matmul kernel"
 print("ok")
 """
 

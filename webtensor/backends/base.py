@@ -40,6 +40,11 @@ def contiguous_strides(shape):
 
 class Backend(ABC):
     name = "abstract"
+    # True: matmul and depthwise_conv2d also take `bias` (a float32 Buffer [C], C the last dim
+    # of the output, or None) and `activation` ("relu", "relu6" or None), applied to the
+    # output in that order, as tfjs's fused kernels do (ops/conv.py's fused ops pass them
+    # where no gradient is recorded). False: they are never passed; the ops compose them.
+    fuses_epilogue = False
 
     # ---- buffers ----
     @abstractmethod

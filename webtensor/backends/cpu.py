@@ -33,8 +33,20 @@ def flat(a, dtype):
     return np.ascontiguousarray(a, dtype=DTYPES[dtype]).reshape(-1)
 
 
+def _handle(x):
+    return None if x is None else x.handle
+
+
+def _epilogue(y, bias, activation):
+    """bias (a Buffer over y's last axis) then activation, as the ops would compose them."""
+    if bias is not None:
+        y = binary_values("add", y, bias.handle)
+    return y if activation is None else unary_values(activation, y)
+
+
 class CPUBackend(Backend):
     name = "cpu"
+    fuses_epilogue = True  # the WebAssembly kernels apply them before their output is copied out
 
     def write(self, values, dtype):
         return np.array(values, dtype=DTYPES[dtype]).reshape(-1)  # always a private copy
@@ -90,15 +102,15 @@ class CPUBackend(Backend):
             y = np.concatenate([np.zeros_like(y[:, :1]), y[:, :-1]], axis=1)
         return flat(y[:, ::-1] if reverse else y, x.dtype)
 
-    def matmul(self, a, b, transpose_a, transpose_b):
+    def matmul(self, a, b, transpose_a, transpose_b, bias=None, activation=None):
         x, y = arr(a), arr(b)
         if wasm.usable(x, y, transpose_b):  # in Pyodide: NumPy there has no fast BLAS
-            return wasm.kernel().matmul(x, y, transpose_a, transpose_b).reshape(-1)
+            return wasm.kernel().matmul(x, y, transpose_a, transpose_b, _handle(bias), activation).reshape(-1)
         if transpose_a:
             x = x.transpose(0, 2, 1)
         if transpose_b:
             y = y.transpose(0, 2, 1)
-        return flat(np.matmul(x, y), a.dtype)
+        return flat(_epilogue(np.matmul(x, y), bias, activation), a.dtype)
 
     def strided(self, x, shape, strides, offset):
         if 0 in shape:
@@ -133,13 +145,13 @@ class CPUBackend(Backend):
             y = a + (np.take(y, hi, axis) - a) * frac
         return flat(y, "float32")
 
-    def depthwise_conv2d(self, x, filter, out_hw, strides, dilations, before):
+    def depthwise_conv2d(self, x, filter, out_hw, strides, dilations, before, bias=None, activation=None):
         """The sum over the filter's taps of a strided view of the zero-padded input times that
         tap's weights, accumulated in place: no window-sized intermediate. In Pyodide, the
         WebAssembly kernel instead: faster there at every size."""
         if wasm.depthwise_usable(arr(x), arr(filter), out_hw):
             return wasm.kernel().depthwise_conv2d(arr(x), arr(filter), out_hw, strides, dilations,
-                                                  before).reshape(-1)
+                                                  before, _handle(bias), activation).reshape(-1)
         n, h, w, c = x.shape
         fh, fw, _, m = filter.shape
         (oh, ow), (sh, sw), (dh, dw) = out_hw, strides, dilations
@@ -152,4 +164,4 @@ class CPUBackend(Backend):
             for j in range(fw):
                 tap = xp[:, i * dh:i * dh + (oh - 1) * sh + 1:sh, j * dw:j * dw + (ow - 1) * sw + 1:sw]
                 out += tap * f[i, j]
-        return out.reshape(-1)
+        return _epilogue(out.reshape(n, oh, ow, c * m), bias, activation).reshape(-1)

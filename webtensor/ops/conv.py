@@ -9,12 +9,14 @@ from collections import namedtuple
 
 import numpy as np
 
+from ..engine import ENGINE
+from ..tensor import Tensor
 from .core import as_tensor, op, with_grad
 from .elementwise import (add, cast, elu, floor_div, leaky_relu, maximum, mod, mul, pow as _pow, prelu, relu,
                           relu6, selu, sigmoid, square)
 from .indexing import one_hot
-from .linalg import matmul
-from .nn import _patches, avg_pool, conv2d, depthwise_conv2d, max_pool
+from .linalg import _matmul, matmul
+from .nn import _conv2d, _depthwise_conv2d, _patches, avg_pool, conv2d, depthwise_conv2d, max_pool
 from .reduction import argmax, max as _max, mean
 from .shape import (_strided_slice, _unslice, expand_dims, move_last_axis, pad as _pad, reshape, reverse, squeeze,
                     transpose)
@@ -367,6 +369,20 @@ def _epilogue(y, bias, activation, prelu_activation_weights, leakyrelu_alpha, op
     return _ACTIVATIONS[activation](y, weights, leakyrelu_alpha)
 
 
+def _in_kernel(bias, activation, channels, op_name):
+    """(bias, activation) for the kernel to apply itself, on a backend whose matmul and
+    depthwise_conv2d take them (Backend.fuses_epilogue): a [channels] float32 bias or none,
+    relu, relu6 or none, and no gradient being recorded. None: compose them after it."""
+    backend = ENGINE.backend or ENGINE.ensure_backend()
+    if not backend.fuses_epilogue or ENGINE.tapes or activation not in ("linear", "relu", "relu6"):
+        return None
+    act = None if activation == "linear" else activation
+    if bias is None:
+        return None if act is None else (None, act)
+    bias = as_tensor(bias, "bias", op_name)
+    return (bias, act) if bias.dtype == "float32" and bias.shape == (channels,) else None
+
+
 def _conv2d_pad(x, filter, strides, pad, dilations, rounding, op_name):
     """pad and dim_rounding_mode as the padding nn.py's 2-D convolutions take (which check the rest)."""
     x, filt = as_tensor(x, "x", op_name), as_tensor(filter, "filter", op_name)
@@ -377,26 +393,33 @@ def _conv2d_pad(x, filter, strides, pad, dilations, rounding, op_name):
     return x, filt, _nn_pad(pads)
 
 
-def _fused_conv(conv):
-    name = "fused_" + conv.__name__
-
+def _fused_conv(conv, name, channels):
+    """tfjs's fused.<name>: conv is nn.py's _<name>; channels(filter shape) its output's."""
     def f(x, filter, strides, pad, data_format="NHWC", dilations=(1, 1), dim_rounding_mode=None, bias=None,
           activation="linear", prelu_activation_weights=None, leakyrelu_alpha=0.2):
-        x, filt, pad_ = _conv2d_pad(x, filter, strides, pad, dilations, dim_rounding_mode, name)
-        y = conv(x, filt, strides, pad_, data_format, dilations)
-        return _epilogue(y, bias, activation, prelu_activation_weights, leakyrelu_alpha, name)
-    f.__name__ = f.__qualname__ = name
-    f.__doc__ = f"{conv.__name__}, plus bias, then activation (tfjs's fused.{conv.__name__})."
+        x, filt, pad_ = _conv2d_pad(x, filter, strides, pad, dilations, dim_rounding_mode, "fused_" + name)
+        fuse = _in_kernel(bias, activation, channels(filt.shape), "fused_" + name) if filt.rank == 4 else None
+        y = conv(x, filt, strides, pad_, data_format, dilations, None, fuse)
+        if fuse is not None:
+            return y
+        return _epilogue(y, bias, activation, prelu_activation_weights, leakyrelu_alpha, "fused_" + name)
+    f.__name__ = f.__qualname__ = "fused_" + name
+    f.__doc__ = f"{name}, plus bias, then activation (tfjs's fused.{name})."
     return op(f)
 
 
-fused_conv2d, fused_depthwise_conv2d = _fused_conv(conv2d), _fused_conv(depthwise_conv2d)
+fused_conv2d = _fused_conv(_conv2d, "conv2d", lambda f: f[3])
+fused_depthwise_conv2d = _fused_conv(_depthwise_conv2d, "depthwise_conv2d", lambda f: f[2] * f[3])
 
 
 @op
 def fused_mat_mul(a, b, transpose_a=False, transpose_b=False, bias=None, activation="linear",
                   prelu_activation_weights=None, leakyrelu_alpha=0.2):
     """matmul, plus bias, then activation (tfjs's fused.matMul)."""
+    fuse = _in_kernel(bias, activation, b.shape[-2 if transpose_b else -1], "fused_mat_mul") \
+        if isinstance(b, Tensor) and b.rank >= 2 else None
+    if fuse is not None:
+        return _matmul(a, b, transpose_a, transpose_b, fuse)
     y = matmul(a, b, transpose_a, transpose_b)
     return _epilogue(y, bias, activation, prelu_activation_weights, leakyrelu_alpha, "fused_mat_mul")
 

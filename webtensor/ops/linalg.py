@@ -17,6 +17,12 @@ GRAD_B = {(False, False): lambda dy, a, b: (a, dy, True, False),
 
 @op
 def matmul(a, b, transpose_a=False, transpose_b=False):
+    return _matmul(a, b, transpose_a, transpose_b)
+
+
+def _matmul(a, b, transpose_a, transpose_b, epilogue=None):
+    """matmul; epilogue: (bias [N] or None, activation or None) for the kernel to apply
+    (Backend.fuses_epilogue), only where no gradient is recorded (ops/conv.py's fused ops)."""
     a, b = as_pair(a, b, "matmul")
     if a.rank < 2 or b.rank < 2:
         raise ValueError(f"matmul: both operands must have rank >= 2, got shapes {a.shape} and {b.shape}")
@@ -38,8 +44,13 @@ def matmul(a, b, transpose_a=False, transpose_b=False):
         if needs_grad(1):
             db = matmul(*GRAD_B[transpose_a, transpose_b](dy, a3, b3))
         return da, db
-    out = run("matmul", (a3, b3), out_shape, "float32",
-              lambda be, a, b: be.matmul(a, b, transpose_a, transpose_b), backward)
+    if epilogue is None:
+        out = run("matmul", (a3, b3), out_shape, "float32",
+                  lambda be, a, b: be.matmul(a, b, transpose_a, transpose_b), backward)
+    else:
+        bias, act = epilogue
+        out = run("matmul", (a3, b3) + ((bias,) if bias is not None else ()), out_shape, "float32",
+                  lambda be, a, b, bias=None: be.matmul(a, b, transpose_a, transpose_b, bias, act))
     return reshape(out, batch + (m, n))
 
 

@@ -9,7 +9,7 @@ from .core import as_tensor, int_list, is_int, needs_grad, norm_axis, number, op
 from .creation import random_uniform
 from .elementwise import (add, cast, div, equal, exp, greater_equal, logical_and, logical_not, logical_or,
                           maximum, mul, rsqrt, sub, where)
-from .linalg import matmul
+from .linalg import _matmul, matmul
 from .reduction import argmax, logsumexp, max as _max, sum as _sum
 from .indexing import one_hot
 from .shape import (_strided, _strided_slice, _unslice, contiguous_strides, pad, reshape, reverse, slice, stack,
@@ -138,11 +138,12 @@ def _crop_pad(x, pads):
     return x
 
 
-def _conv(x, filt, strides, pads, dilations, out_hw):
+def _conv(x, filt, strides, pads, dilations, out_hw, epilogue=None):
     fh, fw, c, oc = filt.shape
     xp = _crop_pad(x, pads)
     cols = reshape(_patches(xp, fh, fw, out_hw, strides, dilations), [-1, fh * fw * c])
-    return reshape(matmul(cols, reshape(filt, [fh * fw * c, oc])), [x.shape[0], out_hw[0], out_hw[1], oc])
+    y = _matmul(cols, reshape(filt, [fh * fw * c, oc]), False, False, epilogue)
+    return reshape(y, [x.shape[0], out_hw[0], out_hw[1], oc])
 
 
 def _conv_operands(x, filter, op_name, last):
@@ -158,6 +159,11 @@ def _conv_operands(x, filter, op_name, last):
 
 @op
 def conv2d(x, filter, strides=1, pad="valid", data_format="NHWC", dilations=1, dim_rounding_mode=None):
+    return _conv2d(x, filter, strides, pad, data_format, dilations, dim_rounding_mode)
+
+
+def _conv2d(x, filter, strides, pad, data_format, dilations, dim_rounding_mode, epilogue=None):
+    """conv2d; epilogue as linalg._matmul takes it."""
     x4, squeezed, filt = _conv_operands(x, filter, "conv2d", "out_channels")
     strides, dilations, out_hw, pads = _conv_args(x4, filt, strides, pad, data_format, dilations, dim_rounding_mode,
                                                   "conv2d")
@@ -171,7 +177,7 @@ def conv2d(x, filter, strides=1, pad="valid", data_format="NHWC", dilations=1, d
             cols = reshape(_patches(_crop_pad(x4, pads), fh, fw, out_hw, strides, dilations), [-1, fh * fw * c])
             dw = reshape(matmul(cols, reshape(dy, [-1, oc]), transpose_a=True), filt.shape)
         return dx, dw
-    out = with_grad([x4, filt], lambda: _conv(x4, filt, strides, pads, dilations, out_hw), backward)
+    out = with_grad([x4, filt], lambda: _conv(x4, filt, strides, pads, dilations, out_hw, epilogue), backward)
     return reshape(out, out.shape[1:]) if squeezed else out
 
 
@@ -215,6 +221,11 @@ def conv2d_transpose(x, filter, output_shape, strides=1, pad="valid", dim_roundi
 
 @op
 def depthwise_conv2d(x, filter, strides=1, pad="valid", data_format="NHWC", dilations=1, dim_rounding_mode=None):
+    return _depthwise_conv2d(x, filter, strides, pad, data_format, dilations, dim_rounding_mode)
+
+
+def _depthwise_conv2d(x, filter, strides, pad, data_format, dilations, dim_rounding_mode, epilogue=None):
+    """depthwise_conv2d; epilogue as linalg._matmul takes it."""
     x4, squeezed, filt = _conv_operands(x, filter, "depthwise_conv2d", "multiplier")
     strides, dilations, out_hw, pads = _conv_args(x4, filt, strides, pad, data_format, dilations, dim_rounding_mode,
                                                   "depthwise_conv2d")
@@ -236,8 +247,14 @@ def depthwise_conv2d(x, filter, strides=1, pad="valid", data_format="NHWC", dila
         if needs_grad(1):
             dw = reshape(_sum(mul(win, dy4), 0), filt.shape)
         return dx, dw
-    out = run("depthwise_conv2d", (xc, filt), out_shape, "float32",
-              lambda be, x, f: be.depthwise_conv2d(x, f, out_hw, strides, dilations, [a for a, _ in grow]), backward)
+    before = [a for a, _ in grow]
+    if epilogue is None:
+        out = run("depthwise_conv2d", (xc, filt), out_shape, "float32",
+                  lambda be, x, f: be.depthwise_conv2d(x, f, out_hw, strides, dilations, before), backward)
+    else:
+        bias, act = epilogue
+        out = run("depthwise_conv2d", (xc, filt) + ((bias,) if bias is not None else ()), out_shape, "float32",
+                  lambda be, x, f, bias=None: be.depthwise_conv2d(x, f, out_hw, strides, dilations, before, bias, act))
     return reshape(out, out.shape[1:]) if squeezed else out
 
 

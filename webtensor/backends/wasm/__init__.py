@@ -1,6 +1,8 @@
 """The WebAssembly SIMD kernels (gemm.c) for the CPU backend in Pyodide, whose NumPy has no
 optimized BLAS: matmul, about 50x faster there than `np.matmul` at 1024x1024, and depthwise
-convolution, which NumPy can only do as one whole-array pass per filter tap.
+convolution, which NumPy can only do as one whole-array pass per filter tap. Both apply the
+bias and relu / relu6 of tfjs's fused ops before their output is copied out (NumPy would make
+a pass per op over it, and a copy in and out for a kernel of its own would cost as much).
 
 Pyodide does not expose its WebAssembly.Memory, so the kernel lives in its own instance with
 its own memory: operands go in and the result comes out with one TypedArray.set each (a
@@ -40,38 +42,50 @@ class Kernel:
 
     def _call(self, name, inputs, out, *args):
         """Export `name`(input addresses..., out's address, *args) on copies of the contiguous
-        float32 inputs laid out past heap_base; the result is copied into out, returned."""
+        float32 inputs laid out past heap_base (an input None: address 0, nothing copied);
+        the result is copied into out, returned."""
         at = [self.base]
         for a in inputs:
-            at.append(_align(at[-1] + a.nbytes))
+            at.append(_align(at[-1] + (0 if a is None else a.nbytes)))
         if at[-1] + out.nbytes > self.size:
             self.memory.grow(-(-(at[-1] + out.nbytes - self.size) // PAGE))
             self._view()
         heap = self.pyodide.HEAPU8  # read after np.empty(out), which may have grown Pyodide's heap
         for a, a_at in zip(inputs, at):
-            self.bytes.set(heap.subarray(_address(a), _address(a) + a.nbytes), a_at)
-        getattr(self.exports, name)(*at, *args)
+            if a is not None:
+                self.bytes.set(heap.subarray(_address(a), _address(a) + a.nbytes), a_at)
+        getattr(self.exports, name)(*[0 if a is None else a_at for a, a_at in zip(inputs, at)], at[-1], *args)
         heap.set(self.bytes.subarray(at[-1], at[-1] + out.nbytes), _address(out))
         return out
 
-    def matmul(self, a, b, transpose_a=False, transpose_b=False):
+    def matmul(self, a, b, transpose_a=False, transpose_b=False, bias=None, activation=None):
         """a @ b for float32 [Ba, M, K] and [Bb, K, N] (Ba, Bb equal or 1; the last two axes
-        swapped where a transpose flag is set) as a new [max(Ba, Bb), M, N] array."""
+        swapped where a transpose flag is set) as a new [max(Ba, Bb), M, N] array; then
+        + bias [N] and activation ("relu", "relu6"), each where given."""
         a = np.ascontiguousarray(a, np.float32)
         b = np.ascontiguousarray(b, np.float32)
         out_shape, args = plan(a.shape, b.shape, transpose_a, transpose_b)
-        return self._call("gemm", (a, b), np.empty(out_shape, np.float32), *args)
+        return self._call("gemm", (a, b, _vector(bias)), np.empty(out_shape, np.float32), *args,
+                          ACTIVATIONS[activation])
 
-    def depthwise_conv2d(self, x, filt, out_hw, strides, dilations, before):
+    def depthwise_conv2d(self, x, filt, out_hw, strides, dilations, before, bias=None, activation=None):
         """x float32 [N, H, W, C] convolved per channel with filt [FH, FW, C, M] as a new
-        [N, OH, OW, C * M] array; the geometry as in Backend.depthwise_conv2d (before >= 0)."""
+        [N, OH, OW, C * M] array; the geometry as in Backend.depthwise_conv2d (before >= 0);
+        bias and activation as for matmul."""
         x = np.ascontiguousarray(x, np.float32)
         filt = np.ascontiguousarray(filt, np.float32)
         n, h, w, c = x.shape
         fh, fw, _, m = filt.shape
         out = np.empty((n, *out_hw, c * m), np.float32)
-        return self._call("depthwise", (x, filt), out, n, h, w, c, m, fh, fw, *out_hw, *strides,
-                          *dilations, *before)
+        return self._call("depthwise", (x, filt, _vector(bias)), out, n, h, w, c, m, fh, fw, *out_hw,
+                          *strides, *dilations, *before, ACTIVATIONS[activation])
+
+
+ACTIVATIONS = {None: 0, "relu": 1, "relu6": 2}  # gemm.c's epilogue() codes
+
+
+def _vector(bias):
+    return None if bias is None else np.ascontiguousarray(bias, np.float32).reshape(-1)
 
 
 def plan(a_shape, b_shape, transpose_a, transpose_b):

@@ -10,6 +10,8 @@
  * multiply-add, so each step is a mul and an add per accumulator.
  *
  * depthwise() at the end, a depthwise convolution, shares the module and its host code.
+ * Both end with the epilogue of tfjs's fused ops (bias, relu or relu6) while their output is
+ * still here: NumPy would make a pass over it per op, each slower than the copy out.
  */
 #include <wasm_simd128.h>
 
@@ -169,14 +171,51 @@ extern unsigned char __heap_base;
 __attribute__((export_name("heap_base")))
 int heap_base(void) { return (int)&__heap_base; }
 
+/* What tfjs's fused ops do after the product, on out [rows, n] in place: + bias[j] (bias 0:
+ * none), then act 1, relu (x < 0 ? 0 : x), or 2, relu6 (that, then 6 < x ? 6 : x). The same
+ * float32 values, NaN bits and -0.0 included, as NumPy's add, np.where and np.minimum. pmax
+ * and pmin are those selects exactly; as C ternaries clang makes them f32.max, whose NaN is
+ * the engine's. A row's last n % 4 values go through the same vector ops, from a copy. */
+static inline v128_t finish(v128_t v, const float *bias, int act) {
+    if (bias)
+        v = wasm_f32x4_add(v, wasm_v128_load(bias));
+    if (act)
+        v = wasm_f32x4_pmax(v, wasm_f32x4_splat(0.0f));
+    if (act == 2)
+        v = wasm_f32x4_pmin(v, wasm_f32x4_splat(6.0f));
+    return v;
+}
+
+static void epilogue(float *out, int rows, int n, const float *bias, int act) {
+    if (!bias && !act)
+        return;
+    int tail = n % 4, body = n - tail;
+    float t[4] __attribute__((aligned(16))) = {0}, tb[4] __attribute__((aligned(16))) = {0};
+    for (int j = 0; bias && j < tail; j++)
+        tb[j] = bias[body + j];
+    for (int i = 0; i < rows; i++, out += n) {
+        for (int j = 0; j < body; j += 4)
+            wasm_v128_store(out + j, finish(wasm_v128_load(out + j), bias ? bias + j : 0, act));
+        if (tail) {
+            for (int j = 0; j < tail; j++)
+                t[j] = out[body + j];
+            wasm_v128_store(t, finish(wasm_v128_load(t), bias ? tb : 0, act));
+            for (int j = 0; j < tail; j++)
+                out[body + j] = t[j];
+        }
+    }
+}
+
 /* C[i] = A[i] @ B[i] for i < batch; C is [batch, m, n] row-major. A[i][r][k] is at
  * a + i*sa + r*rsa + k*csa, B[i][k][j] at b + i*sb + k*rsb + j*csb (strides in floats;
- * a batch stride of 0 broadcasts). Pointers are byte offsets into this module's memory. */
+ * a batch stride of 0 broadcasts). Pointers are byte offsets into this module's memory.
+ * Then the epilogue: bias [n] (or 0) and act as epilogue() takes them. */
 __attribute__((export_name("gemm")))
-void gemm(const float *a, const float *b, float *c, int batch, int m, int n, int k,
-          int sa, int rsa, int csa, int sb, int rsb, int csb) {
+void gemm(const float *a, const float *b, const float *bias, float *c, int batch, int m, int n,
+          int k, int sa, int rsa, int csa, int sb, int rsb, int csb, int act) {
     for (int i = 0; i < batch; i++)
         gemm_one(m, n, k, a + i * sa, rsa, csa, b + i * sb, rsb, csb, c + i * m * n);
+    epilogue(c, batch * m, n, bias, act);
 }
 
 /* Depthwise 2-D convolution, NHWC: out[b][oy][ox][ch*m + q] is the sum over the taps (ky, kx)
@@ -257,10 +296,12 @@ void pixels(const conv *g, float *out, int P, int at, int ky0, int ky1, int kx0,
 }
 
 /* out [n, oh, ow, c*m] = x [n, h, w, c] convolved with f [fh, fw, c, m] per channel, with
- * strides (sh, sw), dilations (dh, dw) and ph, pw >= 0 rows and columns of zeros before. */
+ * strides (sh, sw), dilations (dh, dw) and ph, pw >= 0 rows and columns of zeros before;
+ * then the epilogue (bias [c*m] or 0, act). */
 __attribute__((export_name("depthwise")))
-void depthwise(const float *x, const float *f, float *out, int n, int h, int w, int c, int m,
-               int fh, int fw, int oh, int ow, int sh, int sw, int dh, int dw, int ph, int pw) {
+void depthwise(const float *x, const float *f, const float *bias, float *out, int n, int h, int w,
+               int c, int m, int fh, int fw, int oh, int ow, int sh, int sw, int dh, int dw, int ph,
+               int pw, int act) {
     conv g = {x, f, w, c, m, fw, sw, dh, dw};
     int cm = c * m, span = w - 1 + pw - (fw - 1) * dw;
     /* the columns [ox0, ox1) whose taps all lie inside x */
@@ -282,4 +323,5 @@ void depthwise(const float *x, const float *f, float *out, int n, int h, int w, 
                 }
             }
         }
+    epilogue(out, n * oh * ow, cm, bias, act);
 }
