@@ -152,6 +152,23 @@ finally:
 """)
 
 
+def test_both_matmul_operands_keep_their_layout_from_their_second_product(pyodide):
+    """The second product lays out both operands and keeps them; the third draws neither
+    (the same batch multiplied again, a model's weights in predict)."""
+    run(pyodide, """
+rng = np.random.default_rng(3)
+a, b = rng.normal(size=(64, 96)).astype(np.float32), rng.normal(size=(96, 32)).astype(np.float32)
+x, w = wt.tensor(a), wt.tensor(b)
+draws = []
+for _ in range(3):
+    d = ctx.draws
+    got = wt.tidy(lambda: (x @ w).data_sync())
+    draws.append(ctx.draws - d)
+    np.testing.assert_allclose(got.reshape(64, 32), a @ b, rtol=1e-4, atol=1e-4)
+assert draws[0] == draws[1] and draws[2] == draws[1] - 2, draws  # the two layout passes
+""")
+
+
 def test_tensors_larger_than_a_texture_row(pyodide):
     run(pyodide, """
 a = np.arange(210000, dtype=np.float32).reshape(70000, 3)
