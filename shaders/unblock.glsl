@@ -2,7 +2,8 @@
 // is component n % 4 of texel (n / 4, batch * blocks + m / ROWS) of layer m % ROWS of the
 // blocked kernel's texture array (its render targets): one fetch wherever the element lies.
 // ${K}_get4(e): elements e .. e+3, zero past the end (the padding of the blocks dropped).
-// ROWS, a power of two, and LOG_ROWS are constants.
+// ROWS, a power of two, LOG_ROWS and VEC4 (N % 4 == 0) are constants: the compiler keeps one
+// branch.
 uniform int ${K}_params[4];    // M, N, blocks (fragments per batch along M), size
 uniform float ${K}_inv[2];     // 1 / M, 1 / N (div_by: no integer division)
 
@@ -14,7 +15,7 @@ vec4 ${K}_texel(int m, int n4) {
 
 vec4 ${K}_get4(int e) {
   int n = ${K}_params[1], size = ${K}_params[3];
-  if ((n & 3) == 0) {  // the four elements are one texel of one target
+  if ($VEC4 == 1) {  // the four elements are one texel of one target
     int m = div_by(e, n, ${K}_inv[1]);
     return e < size ? ${K}_texel(m, (e - m * n) >> 2) : vec4(0.0);
   }

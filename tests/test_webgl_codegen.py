@@ -234,6 +234,8 @@ def test_recorded_kernels_cover_every_template():
             "concat", "gather"} <= kinds
     leaves = {step[1] for key in sources if key[0] == "fused" for step in key[1] if step[0] == "leaf"}
     assert leaves == set(codegen.LEAF_INPUTS)  # kernels drawn in their consumers' programs
+    reads = {read for key in sources if key[0] in ("fused", "matrix_fused") for _, read in key[3]}
+    assert reads == set(codegen.STRIDED_READS)
 
 
 def glslang():

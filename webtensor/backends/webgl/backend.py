@@ -325,28 +325,29 @@ class WebGLBackend(Backend):
 
     def _materialize(self, a, op):
         """Draw a lazy buffer's fused expression into its own texture."""
-        prog, names, uniforms, rank = self._fused(a)
-        out = self._run(("fused", prog.key, rank), lambda: codegen.fused(prog.steps, rank), names,
+        prog, names, uniforms, rank, reads = self._fused(a)
+        out = self._run(("fused", prog.key, rank, reads), lambda: codegen.fused(prog.steps, rank, reads), names,
                         [b for _, b, _ in prog.inputs], a.size, uniforms, op)
         a.texture, out.texture = out.texture, None
         self._drop_expr(a)
 
     def _fused(self, a):
         """The program of a lazy buffer's fused expression: (fusion.Program, sampler names,
-        uniforms, rank of its index math)."""
+        uniforms, rank of its index math, (k, codegen.strided_read) for each view k)."""
         prog = fusion.Program(a.expr)
         uniforms = [(codegen.UNIFORMS, [float(v) for v in prog.uniforms])] if prog.uniforms else []
         names = [codegen.texture_name(k) for k in range(len(prog.inputs))]
-        views = [(names[k], view) for k, (mode, _, view) in enumerate(prog.inputs) if mode == "strided"]
+        views = [(k, names[k], view) for k, (mode, _, view) in enumerate(prog.inputs) if mode == "strided"]
         uniforms += [(f"{codegen.leaf_name(j)}_{name}", value) for j, leaf in enumerate(prog.leaves) for name, value in leaf]
-        rank = 1
+        rank, reads = 1, ()
         if views:
-            shape, merged = fusion.merge_dims(list(a.expr.shape), [strides for _, (strides, _) in views])
+            shape, merged = fusion.merge_dims(list(a.expr.shape), [strides for _, _, (strides, _) in views])
             rank = len(shape)
             uniforms += _shape_uniforms(shape)
-            for (name, (_, offset)), strides in zip(views, merged):
+            for (_, name, (_, offset)), strides in zip(views, merged):
                 uniforms += [(name + "_strides", strides), (name + "_offset", offset)]
-        return prog, names, uniforms, rank
+            reads = tuple((k, codegen.strided_read(shape, strides, offset)) for (k, _, (_, offset)), strides in zip(views, merged))
+        return prog, names, uniforms, rank, reads
 
     # ---- kernels ----
     def fill(self, shape, value, dtype):
@@ -559,7 +560,7 @@ class WebGLBackend(Backend):
                 ctx.release(t)
         # lazy: the pass that puts C in the flat layout also draws what follows (fusion.py)
         size = batch * m * n
-        static = (("ROWS", rows), ("LOG_ROWS", rows.bit_length() - 1))  # rows: 4 or 8
+        static = (("ROWS", rows), ("LOG_ROWS", rows.bit_length() - 1), ("VEC4", int(n % 4 == 0)))  # rows: 4 or 8
         uniforms = (("params", [m, n, blocks, size]), ("inv", [1.0 / m, 1.0 / n]))
         return self._leaf("unblock", [GPUArray(4 * n4 * batch * blocks * rows, out)], size, static, uniforms, owned=True)
 
@@ -608,9 +609,9 @@ class WebGLBackend(Backend):
             h = X.handle
             if h.texture is None and h.expr is not None and X.col_stride == 1 \
                     and not (X.cols | X.offset | X.row_stride | X.batch_stride) & 3:
-                prog, names, fused, rank = self._fused(h)
+                prog, names, fused, rank, reads = self._fused(h)
                 h.expr.drawn = True  # (fusion.py)
-                return self._run(("matrix_fused", prog.key, rank), lambda: codegen.matrix_fused(prog.steps, rank),
+                return self._run(("matrix_fused", prog.key, rank, reads), lambda: codegen.matrix_fused(prog.steps, rank, reads),
                                  names, [b for _, b, _ in prog.inputs], None, uniforms + fused, "matmul", out=tex)
             return self._run(("matrix",), lambda: codegen.matrix(False), ["X"], [X.handle],
                              None, uniforms, "matmul", out=tex)

@@ -41,30 +41,59 @@ def template(name):
     return Template((shader_dir() / f"{name}.glsl").read_text())
 
 
+# How a strided input's get4 reads its four elements, chosen when the program is made (the
+# key holds it): an `if` on a uniform costs SwiftShader most of the untaken branch too, and the
+# general read's fallback (four index walks) made a bias add three times slower.
+STRIDED_READS = ("strided",  # any view: a branch per case, at run time
+                 "strided_texel",  # whole aligned texels (inner stride 1, the rest multiples of 4)
+                 "strided_splat")  # one element for all four (inner stride 0)
+
+
+def strided_read(shape, strides, offset):
+    """The read of a view (merged shape and strides) for four consecutive output elements."""
+    if shape[-1] % 4:
+        return "strided"
+    if strides[-1] == 0:
+        return "strided_splat"
+    if strides[-1] == 1 and offset % 4 == 0 and all(s % 4 == 0 for s in strides[:-1]):
+        return "strided_texel"
+    return "strided"
+
+
 def declare(name, mode, rank=1):
     """GLSL for one input: a sampler with element and texel readers, plus strides when the
-    input is read through index math."""
+    input is read through index math (a mode of STRIDED_READS)."""
     if mode == "layers":  # a texture array, read by the one kernel that knows its layout
         return f"uniform highp sampler2DArray {name};\n"
     s = (f"uniform sampler2D {name};\nuniform int {name}_shift;\n"
          f"vec4 {name}_at4(int t) {{ return texelFetch({name}, ivec2(t & ((1 << {name}_shift) - 1), t >> {name}_shift), 0); }}\n"
          f"float {name}_at(int i) {{ return {name}_at4(i >> 2)[i & 3]; }}\n")
-    if mode == "strided":
-        # get(i): element i of the output's index space, read through strides. get4(i): four
-        # consecutive ones, decomposing i once; a broadcast row is one fetch, a contiguous
-        # aligned run one texel. The loop over dims is unrolled: constant indices into the
-        # uniform arrays, which GPU compilers (SwiftShader's most of all) handle far faster.
-        walk = "".join(f"  q = div_shape(r, {d}); c = r - q * u_shape[{d}]; j += c * {name}_strides[{d}]; r = q;\n"
-                       + ("  inner = c;\n" if d == rank - 1 else "") for d in reversed(range(rank)))
+    if mode in STRIDED_READS:
+        general = mode == "strided"
         s += (f"uniform int {name}_strides[RANK];\nuniform int {name}_offset;\n"
-              f"int {name}_index(int r, out int inner) {{\n  int j = {name}_offset, q, c;\n{walk}  return j;\n}}\n"
-              f"float {name}_get(int i) {{ int inner; return {name}_at({name}_index(i, inner)); }}\n"
+              f"int {name}_index(int r{', out int inner' if general else ''}) {{\n  int j = {name}_offset, q, c;\n"
+              f"{_walk(name, rank, general)}  return j;\n}}\n")
+        s += {"strided_texel": f"vec4 {name}_get4(int i) {{ return {name}_at4({name}_index(i) >> 2); }}\n",
+              "strided_splat": f"vec4 {name}_get4(int i) {{ return vec4({name}_at({name}_index(i))); }}\n",
+              "strided": f"float {name}_get(int i) {{ int inner; return {name}_at({name}_index(i, inner)); }}\n"
               f"vec4 {name}_get4(int i) {{\n  int inner, j = {name}_index(i, inner), s = {name}_strides[RANK - 1];\n"
               f"  if (inner + 3 >= u_shape[RANK - 1]) return vec4({name}_get(i), {name}_get(i + 1), {name}_get(i + 2), {name}_get(i + 3));\n"
               f"  if (s == 0) return vec4({name}_at(j));\n"
               f"  if (s == 1 && (j & 3) == 0) return {name}_at4(j >> 2);\n"
-              f"  return vec4({name}_at(j), {name}_at(j + s), {name}_at(j + 2 * s), {name}_at(j + 3 * s));\n}}\n")
+              f"  return vec4({name}_at(j), {name}_at(j + s), {name}_at(j + 2 * s), {name}_at(j + 3 * s));\n}}\n"}[mode]
     return s
+
+
+def _walk(name, rank, general):
+    """Element r of the output's index space to the input's element j, a dim at a time (the
+    loop unrolled: constant indices into the uniform arrays, which GPU compilers, SwiftShader's
+    most of all, handle far faster). The outermost dim is divided too: the padding texels of the
+    output read inside the input. The general read keeps the inner index as well."""
+    lines = []
+    for d in reversed(range(rank)):
+        lines.append(f"q = div_shape(r, {d}); c = r - q * u_shape[{d}]; j += c * {name}_strides[{d}]; r = q;")
+        lines += ["inner = c;"] if general and d == rank - 1 else []
+    return "".join(f"  {line}\n" for line in lines)
 
 
 def header(inputs, rank):
@@ -77,9 +106,10 @@ def expression(expr, ints):
     return Template(EXPRESSIONS[expr]).substitute(INTS="true" if ints else "false")
 
 
-def fused(steps, rank, main="elementwise", **subs):
+def fused(steps, rank, reads=(), main="elementwise", **subs):
     """A fused elementwise program from fusion.Program's steps: step n computes the vec4 v<n>
-    from textures L<k> (read as texels or through strides) and uniform scalars U[u]: one
+    from textures L<k> (read as texels or through strides: strided input k with reads[k], a
+    mode of STRIDED_READS, when given) and uniform scalars U[u]: one
     array, so a draw sets them with one call. The steps make X_at4(t), texel t of the
     expression's value; `main` is the template that writes it: the flat layout
     (elementwise.glsl), or a matmul operand's (matrix_fused.glsl, with subs)."""
@@ -92,7 +122,7 @@ def fused(steps, rank, main="elementwise", **subs):
             leaves.append(leaf(kernel, k, j, static))
             lines.append(f"  vec4 v{n} = {leaf_name(j)}_get4(i);")
         elif kind in ("texel", "strided"):
-            decls.append((texture_name(step[1]), kind))
+            decls.append((texture_name(step[1]), dict(reads).get(step[1], kind)))
             lines.append(f"  vec4 v{n} = {texture_name(step[1])}_{'at4(t)' if kind == 'texel' else 'get4(i)'};")
         elif kind == "uniform":
             scalars = max(scalars, step[1] + 1)
@@ -189,10 +219,10 @@ def matrix(view):
     return simple("matrix_view" if view else "matrix", [("X", "texel")], POSITION=template("matrix_position").template)
 
 
-def matrix_fused(steps, rank):
+def matrix_fused(steps, rank, reads=()):
     """The relayout of a matmul operand still lazy: its fused expression drawn straight into
     the matrix layout (fusion.Program steps, as fused())."""
-    return fused(steps, rank, "matrix_fused", POSITION=template("matrix_position").template)
+    return fused(steps, rank, reads, "matrix_fused", POSITION=template("matrix_position").template)
 
 
 def matmul(rows):
