@@ -264,3 +264,16 @@ def test_every_generated_shader_compiles_as_glsl_es_300(tmp_path):
             failures.append(f"{key}:\n{result.stdout}{result.stderr}")
     assert not failures, "\n".join(failures)
     assert len(files) > 60
+
+
+@pytest.mark.parametrize("shape, strides, offset, read", [
+    ([9216, 16], [0, 1], 0, "strided_texel"),   # a bias over rows: whole texels of the vector
+    ([4, 16], [16, 1], 8, "strided_texel"),
+    ([4, 16], [16, 1], 2, "strided"),           # misaligned: elements straddle texels
+    ([4, 16], [17, 1], 0, "strided"),
+    ([16, 8], [1, 0], 0, "strided_splat"),      # one element for four outputs
+    ([16, 6], [1, 0], 0, "strided"),            # rows of 6: four outputs may span two rows
+    ([8, 4], [1, 8], 0, "strided"),             # a transpose
+])
+def test_strided_read_is_chosen_from_the_merged_view(shape, strides, offset, read):
+    assert codegen.strided_read(shape, strides, offset) == read
