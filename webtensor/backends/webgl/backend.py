@@ -344,9 +344,9 @@ class WebGLBackend(Backend):
             shape, merged = fusion.merge_dims(list(a.expr.shape), [strides for _, _, (strides, _) in views])
             rank = len(shape)
             uniforms += _shape_uniforms(shape)
-            for (_, name, (_, offset)), strides in zip(views, merged):
+            for (k, name, (_, offset)), strides in zip(views, merged):
                 uniforms += [(name + "_strides", strides), (name + "_offset", offset)]
-            reads = tuple((k, codegen.strided_read(shape, strides, offset)) for (k, _, (_, offset)), strides in zip(views, merged))
+                reads += ((k, codegen.strided_read(shape, strides, offset)),)
         return prog, names, uniforms, rank, reads
 
     # ---- kernels ----

@@ -43,7 +43,7 @@ def template(name):
 
 # How a strided input's get4 reads its four elements, chosen when the program is made (the
 # key holds it): an `if` on a uniform costs SwiftShader most of the untaken branch too, and the
-# general read's fallback (four index walks) made a bias add three times slower.
+# general read's fallback (four index walks) made a bias + PReLU epilogue pass four times slower.
 STRIDED_READS = ("strided",  # any view: a branch per case, at run time
                  "strided_texel",  # whole aligned texels (inner stride 1, the rest multiples of 4)
                  "strided_splat")  # one element for all four (inner stride 0)
